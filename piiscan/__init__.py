@@ -1,0 +1,52 @@
+"""piiscan — find and mask Chinese personal information before it is published.
+
+>>> import piiscan
+>>> [(f.type, f.value) for f in piiscan.scan_text("户主手机 13800138000，邮箱 nongji@example.com")]
+[('CN_MOBILE', '13800138000'), ('EMAIL_ADDRESS', 'nongji@example.com')]
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .files import FileResult, scan_file, scan_path, scan_results
+from .finding import ENTITY_TYPES, LABELS, Finding
+from .masking import mask_value
+from .readers import ReadError, Segment
+from .scanner import Scanner
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ENTITY_TYPES",
+    "LABELS",
+    "FileResult",
+    "Finding",
+    "ReadError",
+    "Scanner",
+    "Segment",
+    "mask_value",
+    "scan_file",
+    "scan_path",
+    "scan_results",
+    "scan_text",
+]
+
+_scanners: dict[tuple, Scanner] = {}
+
+
+def scan_text(
+    text: str,
+    *,
+    types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+) -> list[Finding]:
+    """Personal information in ``text``, sorted by position.
+
+    Scanners are cached per (types, min_confidence), so calling this in a
+    loop does not recompile anything.
+    """
+    key = (frozenset(types) if types is not None else None, min_confidence)
+    scanner = _scanners.get(key)
+    if scanner is None:
+        scanner = _scanners[key] = Scanner(types=types, min_confidence=min_confidence)
+    return scanner.scan(text)

@@ -1,0 +1,52 @@
+"""Context words: the nearest label before a candidate raises or lowers its confidence."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from . import patterns
+
+
+@dataclass(frozen=True)
+class Context:
+    """Compiled context words from ``patterns/context.toml``."""
+
+    pattern: "regex.Pattern[str]"
+    kinds: dict[str, frozenset[str]]  # lower-cased word -> types it supports, or {"-"} for negative
+    window: int
+    after_window: int
+
+    def nearest(self, text: str, start: int, end: int, label: str | None = None) -> frozenset[str]:
+        """Types supported by the nearest context word around ``text[start:end]``.
+
+        Looks back ``window`` characters (the nearest word wins) then a few
+        characters after; falls back to ``label`` (a table column header).
+        A negative word yields ``{"-"}``.
+        """
+        before = text[max(0, start - self.window):start]
+        hits = self.pattern.findall(before)
+        if not hits:
+            hits = self.pattern.findall(text[end:end + self.after_window])[:1]
+        if not hits and label:
+            hits = self.pattern.findall(label)
+        if not hits:
+            return frozenset()
+        return self.kinds[hits[-1].lower()]
+
+
+@functools.lru_cache(maxsize=None)
+def load() -> Context:
+    data = patterns.toml("context.toml")
+    kinds: dict[str, set[str]] = {}
+    for etype, words in data["positive"].items():
+        for w in words:
+            kinds.setdefault(w.lower(), set()).add(etype)
+    for words in data["negative"].values():
+        for w in words:
+            kinds[w.lower()] = {"-"}
+    # Longest first, so 订单编号 wins over 编号 and 身份证号码 over 身份证.
+    words = sorted(kinds, key=len, reverse=True)
+    pattern = regex.compile("|".join(regex.escape(w) for w in words), regex.IGNORECASE)
+    return Context(pattern, {k: frozenset(v) for k, v in kinds.items()}, int(data["window"]), int(data["after_window"]))

@@ -1,0 +1,75 @@
+"""The one result type every detector, reader and report shares."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+# Entity type names are part of the public contract: never rename one.
+CN_RESIDENT_ID = "CN_RESIDENT_ID"
+CN_MOBILE = "CN_MOBILE"
+CN_LANDLINE = "CN_LANDLINE"
+BANK_CARD = "BANK_CARD"
+EMAIL_ADDRESS = "EMAIL_ADDRESS"
+CN_ADDRESS = "CN_ADDRESS"
+PERSON_NAME = "PERSON_NAME"
+
+ENTITY_TYPES: tuple[str, ...] = (
+    CN_RESIDENT_ID,
+    CN_MOBILE,
+    CN_LANDLINE,
+    BANK_CARD,
+    EMAIL_ADDRESS,
+    CN_ADDRESS,
+    PERSON_NAME,
+)
+
+#: Human labels, used by reports and by the ``tag`` redaction strategy.
+LABELS: dict[str, str] = {
+    CN_RESIDENT_ID: "身份证号",
+    CN_MOBILE: "手机号",
+    CN_LANDLINE: "固定电话",
+    BANK_CARD: "银行卡号",
+    EMAIL_ADDRESS: "电子邮箱",
+    CN_ADDRESS: "地址",
+    PERSON_NAME: "姓名",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal information found in a text.
+
+    ``start``/``end`` index the scanned text (a file's decoded text, or one
+    table cell), so ``text[start:end] == value`` always holds.
+
+    Location fields are filled by whoever knows them: ``line``/``column``
+    (1-based, text files) by the file scanner; ``row`` (1-based data row) and
+    ``column`` (the header text) by table readers, plus ``sheet`` or ``page``.
+    """
+
+    type: str
+    start: int
+    end: int
+    value: str
+    confidence: float
+    detector: str
+    path: str | None = None
+    line: int | None = None
+    column: int | str | None = None
+    page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+
+    def with_location(self, **where: Any) -> "Finding":
+        return replace(self, **where)
+
+    def shifted(self, offset: int) -> "Finding":
+        return replace(self, start=self.start + offset, end=self.end + offset)
+
+    def to_dict(self, *, show_value: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict; the value is masked unless ``show_value``."""
+        from .masking import mask_value
+
+        d = {k: v for k, v in asdict(self).items() if v is not None}
+        d["value"] = self.value if show_value else mask_value(self.type, self.value)
+        return d

@@ -1,0 +1,108 @@
+"""The scanner: detectors compiled once, one pass over the text, overlaps resolved once."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import regex
+
+from .detectors import Detector
+from .detectors.email import EmailDetector
+from .detectors.numbers import NumberDetector
+from .finding import ENTITY_TYPES, Finding
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+def default_detectors() -> list:
+    """The built-in detectors, in priority order (earlier wins a tie)."""
+    detectors: list = [EmailDetector(), NumberDetector()]
+    detectors.extend(_optional_detectors())
+    return detectors
+
+
+def _optional_detectors() -> list:
+    # Address and name detectors live in their own modules; they are
+    # added here once they exist so the core stays importable on its own.
+    found = []
+    try:
+        from .detectors.address import AddressDetector
+    except ImportError:
+        pass
+    else:
+        found.append(AddressDetector())
+    try:
+        from .detectors.person_name import PersonNameDetector
+    except ImportError:
+        pass
+    else:
+        found.append(PersonNameDetector())
+    return found
+
+
+class Scanner:
+    """Finds personal information in text. Build once, reuse: compiling is the costly part.
+
+    >>> s = Scanner(types=["CN_MOBILE"])
+    >>> [(f.type, f.value) for f in s.scan("联系电话：13800138000，订单号：13900139000")]
+    [('CN_MOBILE', '13800138000')]
+    """
+
+    def __init__(
+        self,
+        types: Iterable[str] | None = None,
+        min_confidence: float | None = None,
+        detectors: Sequence | None = None,
+    ) -> None:
+        self.types = frozenset(types) if types is not None else frozenset(ENTITY_TYPES)
+        unknown = self.types - set(ENTITY_TYPES)
+        if unknown:
+            raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(ENTITY_TYPES)}")
+        self.min_confidence = DEFAULT_MIN_CONFIDENCE if min_confidence is None else float(min_confidence)
+        chosen = [d for d in (detectors if detectors is not None else default_detectors()) if d.types & self.types]
+        # Detectors that offer a regex fragment share one compiled pass;
+        # the others (dictionary- or context-driven) run their own.
+        self._pattern_detectors = [d for d in chosen if getattr(d, "pattern", None)]
+        self._other_detectors: list[Detector] = [d for d in chosen if not getattr(d, "pattern", None)]
+        self._groups = [f"d{i}" for i in range(len(self._pattern_detectors))]
+        self._regex = (
+            regex.compile("|".join(f"(?P<{g}>{d.pattern})" for g, d in zip(self._groups, self._pattern_detectors)))
+            if self._pattern_detectors
+            else None
+        )
+
+    def scan(self, text: str, *, label: str | None = None) -> list[Finding]:
+        """Findings in ``text``, sorted by position, without overlaps.
+
+        ``label`` is context that applies to the whole text, such as the
+        header of the table column a cell sits in.
+        """
+        found: list[Finding] = []
+        if self._regex is not None:
+            detectors = dict(zip(self._groups, self._pattern_detectors))
+            for m in self._regex.finditer(text):
+                # The outer group that matched is the one whose span equals the match.
+                group = next(g for g in self._groups if m.start(g) != -1)
+                finding = detectors[group].classify(m, text, label)
+                if finding is not None:
+                    found.append(finding)
+        for det in self._other_detectors:
+            found.extend(det.detect(text, label))
+        return _resolve(
+            [f for f in found if f.type in self.types and f.confidence >= self.min_confidence]
+        )
+
+
+def _resolve(findings: list[Finding]) -> list[Finding]:
+    """Keep the best of overlapping findings: higher confidence, then longer span."""
+    if len(findings) < 2:
+        return sorted(findings, key=lambda f: f.start)
+    findings.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[Finding] = []
+    for f in findings:
+        if kept and f.start < kept[-1].end:
+            prev = kept[-1]
+            if (f.confidence, f.end - f.start) > (prev.confidence, prev.end - prev.start):
+                kept[-1] = f
+            continue
+        kept.append(f)
+    return kept
