@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import bisect
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import regex
 
@@ -77,19 +78,44 @@ def locate(findings: list[Finding], segment: Segment, path: str) -> Iterator[Fin
             yield f.with_location(path=path, **segment.location)
 
 
-def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Files under ``paths`` (folders walked recursively, sorted, symlinks not followed)."""
+def iter_files(
+    paths: Iterable[str | os.PathLike],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    follow_symlinks: bool = False,
+) -> Iterator[Path]:
+    """Files under ``paths``: folders walked recursively in sorted order.
+
+    ``include``/``exclude`` are glob patterns matched against the path
+    relative to the folder given (``*.csv``, ``archive/**``). Symlinks are
+    not followed unless asked; hidden folders (``.git``) are not entered.
+    A path given explicitly is always yielded.
+    """
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
-                for name in sorted(files):
-                    full = Path(root, name)
-                    if not full.is_symlink():
-                        yield full
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        for root, dirs, files in os.walk(p, followlinks=follow_symlinks):
+            dirs[:] = sorted(
+                d for d in dirs
+                if not d.startswith(".") and (follow_symlinks or not os.path.islink(os.path.join(root, d)))
+            )
+            for name in sorted(files):
+                full = Path(root, name)
+                if full.is_symlink() and not follow_symlinks:
+                    continue
+                rel = full.relative_to(p).as_posix()
+                if include and not any(_glob_match(rel, g) for g in include):
+                    continue
+                if any(_glob_match(rel, g) for g in exclude):
+                    continue
+                yield full
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern)
 
 
 def scan_path(path: str | os.PathLike, scanner: Scanner | None = None) -> list[Finding]:
@@ -103,9 +129,28 @@ def scan_path(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
     return out
 
 
-def scan_results(paths: Iterable[str | os.PathLike], scanner: Scanner | None = None) -> Iterator[FileResult]:
+def scan_results(
+    paths: Iterable[str | os.PathLike],
+    scanner: Scanner | None = None,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    follow_symlinks: bool = False,
+    max_file_size: int | None = None,
+    jobs: int = 1,
+) -> Iterator[FileResult]:
+    """One :class:`FileResult` per file, in a stable (sorted walk) order."""
     scanner = scanner or _default_scanner()
-    for file in iter_files(paths):
+    for file in iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks):
+        if max_file_size is not None:
+            try:
+                size = file.stat().st_size
+            except OSError as exc:
+                yield FileResult(str(file), error=exc.strerror or str(exc))
+                continue
+            if size > max_file_size:
+                yield FileResult(str(file), skipped=f"too large ({size} bytes > {max_file_size})", size=size)
+                continue
         yield scan_file_result(file, scanner)
 
 

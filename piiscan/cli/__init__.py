@@ -1,0 +1,30 @@
+"""The ``piiscan`` command. Each subcommand lives in its own module; this one only composes them."""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from .. import __version__
+
+#: Exit codes scripts can trust.
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+_SUBCOMMANDS = (
+    ("scan", "scan"),
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="piiscan")
+def main() -> None:
+    """Find and mask Chinese personal information in documents.
+
+    \b
+    Exit codes: 0 nothing found, 1 personal information found,
+                2 usage error or a file that could not be read.
+    """
+
+
+for _module, _name in _SUBCOMMANDS:
+    main.add_command(getattr(importlib.import_module(f"{__name__}.{_module}"), _name))

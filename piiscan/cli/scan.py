@@ -1,0 +1,208 @@
+"""``piiscan scan``: report personal information in files and folders."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import Iterable
+
+import click
+
+from ..files import FileResult, iter_files, scan_results
+from ..finding import ENTITY_TYPES, LABELS
+from ..masking import mask_value
+from ..scanner import Scanner
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def parse_types(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str] | None:
+    if not value:
+        return None
+    types = [t.strip().upper() for v in value for t in v.split(",") if t.strip()]
+    unknown = sorted(set(types) - set(ENTITY_TYPES))
+    if unknown:
+        raise click.BadParameter(f"unknown type(s) {', '.join(unknown)}; choose from {', '.join(ENTITY_TYPES)}")
+    return types
+
+
+def parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    v = value.strip().lower().rstrip("b")
+    try:
+        return int(float(v[:-1]) * units[v[-1]]) if v and v[-1] in units else int(v)
+    except (ValueError, IndexError):
+        raise click.BadParameter(f"{value!r} is not a size (e.g. 500k, 20M, 1G)") from None
+
+
+def scan_options(f):
+    """Options shared by commands that scan (scan, check, …)."""
+    for opt in reversed([
+        click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
+                     help=f"Only these types ({', '.join(ENTITY_TYPES)})."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Drop findings below this confidence (default 0.5)."),
+        click.option("--include", multiple=True, metavar="GLOB", help="Only scan files matching GLOB (repeatable)."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB (repeatable)."),
+        click.option("--max-file-size", callback=parse_size, metavar="SIZE",
+                     help="Skip files larger than SIZE (e.g. 50M)."),
+        click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links while walking folders."),
+        click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+                     help="Parallel worker processes (default: number of cores)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@scan_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
+              help="Output format.")
+@click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
+def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress):
+    """Scan files and folders for personal information.
+
+    \b
+    Examples:
+      piiscan scan notice.txt
+      piiscan scan exports/ --format jsonl --types CN_RESIDENT_ID,CN_MOBILE
+    Values are masked in every format unless --show-values is given.
+    """
+    scanner = Scanner(types=types, min_confidence=min_confidence)
+    files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
+    results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or _cores())
+    results = list(_with_progress(results, files, progress))
+    out = click.get_text_stream("stdout")
+    if fmt == "table":
+        _print_table(results, show_values)
+    elif fmt == "json":
+        json.dump(_json_document(results, show_values), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for line in _jsonl_lines(results, show_values):
+            out.write(line + "\n")
+    sys.exit(exit_code(results))
+
+
+def exit_code(results: Iterable[FileResult]) -> int:
+    results = list(results)
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    return EXIT_FOUND if any(r.findings for r in results) else EXIT_CLEAN
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _with_progress(results: Iterable[FileResult], files: list, progress: bool | None):
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        yield from results
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), DownloadColumn(),
+                  TextColumn("{task.fields[files]} files"), TimeRemainingColumn(), transient=True,
+                  console=_stderr_console()) as bar:
+        task = bar.add_task("scanning", total=total, files=0)
+        for n, r in enumerate(results, 1):
+            bar.update(task, advance=r.size, files=n)
+            yield r
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def finding_record(f, show_values: bool) -> dict:
+    d = f.to_dict(show_value=show_values)
+    return d
+
+
+def _json_document(results: list[FileResult], show_values: bool) -> dict:
+    return {
+        "findings": [finding_record(f, show_values) for r in results for f in r.findings],
+        "errors": [{"path": r.path, "error": r.error} for r in results if r.error],
+        "skipped": [{"path": r.path, "reason": r.skipped} for r in results if r.skipped],
+        "summary": _summary(results),
+    }
+
+
+def _jsonl_lines(results: list[FileResult], show_values: bool):
+    for r in results:
+        for f in r.findings:
+            yield json.dumps(finding_record(f, show_values), ensure_ascii=False)
+        if r.error:
+            yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
+        if r.skipped:
+            yield json.dumps({"path": r.path, "skipped": r.skipped}, ensure_ascii=False)
+
+
+def _summary(results: list[FileResult]) -> dict:
+    by_type = Counter(f.type for r in results for f in r.findings)
+    return {
+        "files": len(results),
+        "files_with_findings": sum(1 for r in results if r.findings),
+        "findings": sum(by_type.values()),
+        "by_type": dict(sorted(by_type.items())),
+        "errors": sum(1 for r in results if r.error),
+        "skipped": sum(1 for r in results if r.skipped),
+    }
+
+
+def where(f) -> str:
+    """``path:line:col`` for text, ``path [sheet] p.N row R 列`` for documents and tables."""
+    parts = [f.path or "<text>"]
+    if f.line is not None:
+        parts[0] += f":{f.line}:{f.column}"
+    if f.sheet is not None:
+        parts.append(f"[{f.sheet}]")
+    if f.page is not None:
+        parts.append(f"p.{f.page}")
+    if f.row is not None:
+        parts.append(f"row {f.row}")
+    if isinstance(f.column, str):
+        parts.append(f.column)
+    return " ".join(parts)
+
+
+def _print_table(results: list[FileResult], show_values: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    # Piped output is read by people in a pager or a CI log: do not fold it at 80 columns.
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    findings = [f for r in results for f in r.findings]
+    if findings:
+        table = Table(show_lines=False, header_style="bold")
+        for col in ("location", "type", "value", "conf", "detector"):
+            table.add_column(col, overflow="fold")
+        for f in findings:
+            value = f.value if show_values else mask_value(f.type, f.value)
+            table.add_row(where(f), f"{f.type} {LABELS.get(f.type, '')}", value, f"{f.confidence:.2f}", f.detector)
+        console.print(table)
+    err = Console(stderr=True, soft_wrap=True)
+    for r in results:
+        if r.error:
+            err.print(f"[red]error[/red] {r.path}: {r.error}", markup=True, highlight=False)
+        elif r.skipped:
+            err.print(f"[yellow]skipped[/yellow] {r.path}: {r.skipped}", markup=True, highlight=False)
+    s = _summary(results)
+    by_type = ", ".join(f"{k} {v}" for k, v in s["by_type"].items()) or "none"
+    err.print(
+        f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s) [{by_type}]"
+        + (f"; {s['errors']} error(s)" if s["errors"] else "")
+        + (f"; {s['skipped']} skipped" if s["skipped"] else ""),
+        highlight=False,
+    )
