@@ -27,8 +27,8 @@ _ALNUM = "0-9０-９A-Za-zＡ-Ｚａ-ｚ"
 PATTERN = (
     rf"(?<![{_ALNUM}])(?<!{D}[.．])"
     "(?:"
-    rf"(?P<mob>(?:(?:[+＋]|00|００)?(?:86|８６){S}?)?1{D}{{2}}(?P<ms>{S}?){D}{{4}}(?P=ms){D}{{4}})"
-    rf"|(?P<land>(?:[(（]0{D}{{2,3}}[)）]{S}?|0{D}{{2,3}}{S})(?:{D}{{7,8}}|{D}{{3,4}}{S}{D}{{4}})(?:{S}?(?:转|分机|ext\.?|x|-){S}?{D}{{1,6}})?)"
+    rf"(?P<mob>(?:(?:[+＋]|00|００)?(?:86|８６){S}?)?[1１]{D}{{2}}(?P<ms>{S}?){D}{{4}}(?P=ms){D}{{4}})"
+    rf"|(?P<land>(?:[(（][0０]{D}{{2,3}}[)）]{S}?|[0０]{D}{{2,3}}{S})(?:{D}{{7,8}}|{D}{{3,4}}{S}{D}{{4}})(?P<ext>{S}?(?:转|分机|ext\.?|x|-){S}?{D}{{1,6}})?)"
     rf"|(?P<id>{D}{{6}}(?P<is>{S}){D}{{8}}(?P=is){D}{{3}}(?:{D}|{_X}))"
     rf"|(?P<card>{D}{{4}}(?P<cs>{S}){D}{{4}}(?:(?P=cs){D}{{4}}){{2}}(?:(?P=cs){D}{{1,4}})?)"
     rf"|(?P<run>{D}{{10,30}}{_X}?)"
@@ -59,7 +59,11 @@ class NumberDetector:
         ctx = self._context.nearest(text, start, end, label)
         negative = _NEGATIVE in ctx
         shape = next(g for g in ("mob", "land", "id", "card", "run") if m.group(g) is not None)
-        digits = strip_separators(value).upper()
+        if shape == "land" and m.group("ext"):
+            value_digits = value[: m.start("ext") - start]  # the extension is not validated
+        else:
+            value_digits = value
+        digits = strip_separators(value_digits).upper()
         for etype, detector, confidence in _candidates(shape, digits, ctx):
             if negative:
                 confidence = _NEGATIVE_CAP[etype] if detector != "cn_resident_id" else min(confidence, 0.5)
@@ -105,7 +109,7 @@ def _candidates(shape: str, digits: str, ctx: frozenset[str]):
             yield BANK_CARD, "bank_account", 0.7
         else:
             # No check digit: weak alone, strong under an ID label.
-            yield CN_RESIDENT_ID, "cn_resident_id_15", 0.85 if CN_RESIDENT_ID in ctx else 0.5
+            yield CN_RESIDENT_ID, "cn_resident_id_15", 0.85 if CN_RESIDENT_ID in ctx else 0.45
         return
     if 16 <= n <= 19 and bank_card.is_valid(digits):
         yield BANK_CARD, "bank_card", 0.8
