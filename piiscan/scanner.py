@@ -80,9 +80,8 @@ class Scanner:
         if self._regex is not None:
             detectors = dict(zip(self._groups, self._pattern_detectors))
             for m in self._regex.finditer(text):
-                # The outer group that matched is the one whose span equals the match.
-                group = next(g for g in self._groups if m.start(g) != -1)
-                finding = detectors[group].classify(m, text, label)
+                # The outer group closes last, so it is the match's lastgroup.
+                finding = detectors[m.lastgroup].classify(m, text, label)
                 if finding is not None:
                     found.append(finding)
         for det in self._other_detectors:

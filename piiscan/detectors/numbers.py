@@ -41,6 +41,7 @@ _MONEY_AFTER = regex.compile(r"\s*(?:万?元|块|圆|美元|人民币|RMB|CNY)",
 _MONEY_BEFORE = regex.compile(r"[¥￥$]\s*$")
 
 _NEGATIVE = "-"
+_SHAPES = ("run", "mob", "land", "id", "card")
 
 
 class NumberDetector:
@@ -58,7 +59,7 @@ class NumberDetector:
             return None
         ctx = self._context.nearest(text, start, end, label)
         negative = _NEGATIVE in ctx
-        shape = next(g for g in ("mob", "land", "id", "card", "run") if m.group(g) is not None)
+        shape = next(g for g in _SHAPES if m.start(g) != -1)
         if shape == "land" and m.group("ext"):
             value_digits = value[: m.start("ext") - start]  # the extension is not validated
         else:
