@@ -125,14 +125,9 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def finding_record(f, show_values: bool) -> dict:
-    d = f.to_dict(show_value=show_values)
-    return d
-
-
 def _json_document(results: list[FileResult], show_values: bool) -> dict:
     return {
-        "findings": [finding_record(f, show_values) for r in results for f in r.findings],
+        "findings": [f.to_dict(show_value=show_values) for r in results for f in r.findings],
         "errors": [{"path": r.path, "error": r.error} for r in results if r.error],
         "skipped": [{"path": r.path, "reason": r.skipped} for r in results if r.skipped],
         "summary": _summary(results),
@@ -142,7 +137,7 @@ def _json_document(results: list[FileResult], show_values: bool) -> dict:
 def _jsonl_lines(results: list[FileResult], show_values: bool):
     for r in results:
         for f in r.findings:
-            yield json.dumps(finding_record(f, show_values), ensure_ascii=False)
+            yield json.dumps(f.to_dict(show_value=show_values), ensure_ascii=False)
         if r.error:
             yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
         if r.skipped:
