@@ -1,0 +1,223 @@
+"""``piiscan check``: the release gate. Exit 0 nothing blocks, 1 something blocks, 2 errors."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..finding import LABELS
+from ..gate import baseline as baseline_mod
+from ..gate.baseline import Baseline, BaselineError, Hasher
+from ..gate.config import ConfigError, GateConfig, load_config
+from ..gate.git import GitError, repo_root
+from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
+from ..masking import mask_value
+from .scan import EXIT_ERROR, scan_options, where
+
+FORMATS = ["table", "json", "jsonl", "sarif", "html"]
+
+
+class GateUsageError(Exception):
+    """Bad configuration, baseline or git state: exit 2 with a one-line reason."""
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def prepare_config(config_path: str | None, root: Path | None, *, types=None, min_confidence=None,
+                   include=(), exclude=()) -> GateConfig:
+    """The config file's policy with command-line options on top (the command line wins)."""
+    config = load_config(config_path, start=Path.cwd(), stop=root)
+    if types:
+        config.types = list(types)
+    if min_confidence is not None:
+        config.min_confidence = min_confidence
+    config.include = [*config.include, *include]
+    # The baseline holds hex digests, not documents: never scan it.
+    config.exclude = [*config.exclude, *exclude, Path(config.baseline).as_posix()]
+    return config
+
+
+def baseline_location(config: GateConfig, root: Path | None) -> Path:
+    """Where the repository's baseline lives: relative to the repository root (else the config's folder)."""
+    p = Path(config.baseline)
+    if p.is_absolute():
+        return p
+    base = root or (config.source.parent if config.source else Path.cwd())
+    return base / p
+
+
+def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None, baseline_path: str | None,
+             no_baseline: bool, types=None, min_confidence=None, include=(), exclude=(), max_file_size=None,
+             follow_symlinks: bool = False, jobs: int | None = None) -> tuple[GateResult, Baseline | None]:
+    """The whole gate as a function, for tests and for other front ends."""
+    if staged and since:
+        raise GateUsageError("--staged and --since cannot be combined")
+    root = repo_root(Path.cwd())
+    config = prepare_config(config_path, root, types=types, min_confidence=min_confidence,
+                            include=include, exclude=exclude)
+    baseline: Baseline | None = None
+    if not no_baseline:
+        if baseline_path:
+            if not Path(baseline_path).is_file():
+                raise GateUsageError(f"baseline not found: {baseline_path}")
+            baseline = Baseline.load(Path(baseline_path))
+        elif baseline_location(config, root).is_file():
+            baseline = Baseline.load(baseline_location(config, root))
+    if not (staged or since):
+        missing = [p for p in paths if not Path(p).exists()]
+        if missing:
+            raise GateUsageError(f"no such file or folder: {', '.join(missing)}")
+    scanned = collect(config, root=root or Path.cwd(), paths=list(paths), staged=staged, since=since,
+                      follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
+    return evaluate(scanned, config, baseline, root), baseline
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@scan_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Report format. The summary always goes to stderr.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Accept the findings recorded in FILE (default: .piiscan-baseline.json at the repository root, if present).")
+@click.option("--no-baseline", is_flag=True, help="Ignore any baseline: report every finding.")
+@click.option("--staged", is_flag=True, help="Check what is staged for commit, read from the git index.")
+@click.option("--since", metavar="REF", help="Check files this branch changed since REF (merge base), read from HEAD.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Config file (.piiscan.toml or pyproject.toml); default: discovered upwards from here.")
+def check(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, output,
+          baseline_path, no_baseline, staged, since, config_path):
+    """Fail when files hold personal information that policy says must not ship.
+
+    \b
+    Exit codes: 0 nothing blocks, 1 something blocks, 2 error (bad config,
+                unreadable file, git failure): the gate could not vouch.
+    \b
+    Examples:
+      piiscan check docs/ exports/
+      piiscan check --staged                       # in a pre-commit hook
+      piiscan check --since origin/main --format sarif -o piiscan.sarif
+    Values are masked in every format.
+    """
+    try:
+        result, baseline = run_gate(
+            paths or (["."] if not (staged or since) else []), staged=staged, since=since, config_path=config_path,
+            baseline_path=baseline_path, no_baseline=no_baseline, types=types, min_confidence=min_confidence,
+            include=include, exclude=exclude, max_file_size=max_file_size, follow_symlinks=follow_symlinks,
+            jobs=jobs)
+    except (GateUsageError, ConfigError, BaselineError, GitError) as exc:
+        click.echo(f"piiscan check: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    report = render(result, fmt, hasher=_report_hasher(baseline))
+    if output:
+        Path(output).write_text(report, encoding="utf-8")
+    elif report:
+        click.echo(report, nl=not report.endswith("\n"))
+    print_summary(result)
+    sys.exit(result.exit_code)
+
+
+def _report_hasher(baseline: Baseline | None) -> Hasher | None:
+    # Fingerprints must be stable across runs and never an unkeyed hash of a value.
+    if baseline is not None:
+        return baseline.hasher
+    try:
+        secret = baseline_mod.load_secret()
+    except BaselineError:
+        return None
+    return Hasher("", secret) if secret else None
+
+
+def verdict_record(v) -> dict[str, Any]:
+    d = v.finding.to_dict(show_value=False)
+    d["status"] = v.status
+    if v.reason:
+        d["reason"] = v.reason
+    return d
+
+
+def render(result: GateResult, fmt: str, *, hasher: Hasher | None = None) -> str:
+    """The report in ``fmt``; always masked."""
+    if fmt == "sarif":
+        from ..report.sarif import to_sarif
+
+        return json.dumps(to_sarif(result, hasher=hasher), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from ..report.html import to_html
+
+        return to_html(result)
+    if fmt == "json":
+        doc = {
+            "blocked": result.blocked,
+            "exit_code": result.exit_code,
+            "findings": [verdict_record(v) for v in result.verdicts],
+            "errors": [{"path": r.path, "error": r.error} for r in result.files if r.error],
+            "skipped": [{"path": r.path, "reason": r.skipped} for r in result.files if r.skipped],
+            "summary": result.counts(),
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        lines = [json.dumps(verdict_record(v), ensure_ascii=False) for v in result.verdicts]
+        lines += [json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False) for r in result.errors]
+        return "".join(line + "\n" for line in lines)
+    return _table(result)
+
+
+def _table(result: GateResult) -> str:
+    shown = result.with_status(BLOCKING, WARNING)
+    if not shown:
+        return ""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.table import Table
+
+    buf = StringIO()
+    console = Console(file=buf, soft_wrap=False, width=200, color_system=None)
+    table = Table(header_style="bold")
+    for col in ("status", "location", "type", "value", "conf"):
+        table.add_column(col, overflow="fold")
+    for v in shown:
+        f = v.finding
+        table.add_row(v.status, where(f), f"{f.type} {LABELS.get(f.type, '')}", mask_value(f.type, f.value),
+                      f"{f.confidence:.2f}")
+    console.print(table)
+    return buf.getvalue()
+
+
+def print_summary(result: GateResult, max_files: int = 20) -> None:
+    """A few lines on stderr: the verdict, counts by type and by file. Masked, no values at all."""
+    c = result.counts()
+    echo = lambda s="": click.echo(s, err=True)  # noqa: E731
+    by_type = ", ".join(f"{t} {n}" for t, n in c["blocking_by_type"].items())
+    if c["errors"]:
+        echo(f"piiscan check: ERROR — {c['errors']} file(s) could not be checked")
+        for r in result.errors[:max_files]:
+            echo(f"  {r.path}: {r.error}")
+    if c["blocking"]:
+        echo(f"piiscan check: BLOCKED — {c['blocking']} finding(s) in {len(c['blocking_by_file'])} file(s) [{by_type}]")
+        for i, (path, n) in enumerate(sorted(c["blocking_by_file"].items(), key=lambda kv: (-kv[1], kv[0]))):
+            if i == max_files:
+                echo(f"  … and {len(c['blocking_by_file']) - max_files} more file(s)")
+                break
+            echo(f"  {path}: {n}")
+        echo("Mask or remove them; allowlist values public by design in [tool.piiscan.allow]; "
+             "accept existing ones with `piiscan baseline create`.")
+    elif not c["errors"]:
+        echo(f"piiscan check: passed — {c['files']} file(s), nothing blocks")
+    extra = [f"{c[k]} {k}" for k in ("warnings", "baselined", "allowed", "skipped") if c[k]]
+    if extra:
+        echo("  (" + ", ".join(extra) + ")")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    check()

@@ -1,0 +1,276 @@
+"""Gate policy: which findings block a release, read from ``[tool.piiscan]``.
+
+Discovery (first hit wins, walking up from the start folder to the
+repository root): ``.piiscan.toml`` (top-level keys), then ``pyproject.toml``
+(the ``[tool.piiscan]`` table). ``--config FILE`` skips discovery.
+
+Keys are validated: a misspelt key is an error, not a silently weaker gate.
+
+>>> cfg = GateConfig.from_dict({"block": ["CN_RESIDENT_ID"], "allow": {"values": ["010-12345678"]}})
+>>> cfg.policy_for("notice.csv").blocks("CN_MOBILE"), cfg.policy_for("notice.csv").blocks("CN_RESIDENT_ID")
+(False, True)
+>>> cfg.policy_for("a.txt").allows("CN_LANDLINE", "010 1234 5678")
+True
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..finding import ENTITY_TYPES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILES = (".piiscan.toml", "pyproject.toml")
+DEFAULT_BASELINE = ".piiscan-baseline.json"
+
+# Separators people put into numbers; an allowlisted hotline must match
+# however it is written ("010-12345678" and "010 1234 5678").
+_SEPARATORS = re.compile(r"[\s\-‐‑–—()（）.·]")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the file and key."""
+
+
+def compact(value: str) -> str:
+    """``value`` without separators, upper-cased: the form values are compared in."""
+    return _SEPARATORS.sub("", value).upper()
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Values that are public by design: exact strings or whole-value regexes."""
+
+    values: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    def allows(self, value: str) -> bool:
+        if value in self.values or compact(value) in self.values:
+            return True
+        # fullmatch, not search: a pattern "010" must not allow every number containing 010.
+        return any(p.fullmatch(value) or p.fullmatch(compact(value)) for p in self.patterns)
+
+    def merged(self, other: "Allowlist") -> "Allowlist":
+        return Allowlist(self.values | other.values, self.patterns + other.patterns)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rules that apply to one file."""
+
+    block: frozenset[str] = frozenset(ENTITY_TYPES)
+    min_confidence: float = 0.5
+    allowlist: Allowlist = Allowlist()
+    skip: bool = False  # an override may exempt a path entirely
+    inline_markers: bool = True
+
+    def blocks(self, etype: str) -> bool:
+        return etype in self.block
+
+    def allows(self, etype: str, value: str) -> bool:
+        return self.allowlist.allows(value)
+
+
+@dataclass(frozen=True)
+class Override:
+    paths: tuple[str, ...]
+    settings: dict[str, Any]
+
+
+@dataclass
+class GateConfig:
+    """The whole ``[tool.piiscan]`` table, parsed and checked."""
+
+    types: list[str] | None = None  # what to scan (None: all)
+    block: list[str] | None = None  # what fails the gate (None: every scanned type)
+    min_confidence: float = 0.5
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    allowlist: Allowlist = Allowlist()
+    inline_markers: bool = True
+    overrides: list[Override] = field(default_factory=list)
+    baseline: str = DEFAULT_BASELINE
+    masking: dict[str, Any] = field(default_factory=dict)  # read by the redactor, kept here so one file configures both
+    source: Path | None = None
+
+    _KEYS = {"types", "block", "min-confidence", "include", "exclude", "allow", "inline-markers",
+             "overrides", "baseline", "masking"}
+    _OVERRIDE_KEYS = {"paths", "block", "min-confidence", "allow", "skip", "inline-markers"}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: Path | None = None) -> "GateConfig":
+        where = str(source) if source else "config"
+        _check_keys(data, cls._KEYS, where)
+        cfg = cls(source=source)
+        if "types" in data:
+            cfg.types = _types(data["types"], f"{where}: types")
+        if "block" in data:
+            cfg.block = _types(data["block"], f"{where}: block")
+        if "min-confidence" in data:
+            cfg.min_confidence = _confidence(data["min-confidence"], f"{where}: min-confidence")
+        cfg.include = _strings(data.get("include", []), f"{where}: include")
+        cfg.exclude = _strings(data.get("exclude", []), f"{where}: exclude")
+        cfg.allowlist = _allowlist(data.get("allow", {}), f"{where}: allow")
+        cfg.inline_markers = bool(data.get("inline-markers", True))
+        cfg.baseline = str(data.get("baseline", DEFAULT_BASELINE))
+        cfg.masking = dict(data.get("masking", {}))
+        overrides = data.get("overrides", [])
+        if not isinstance(overrides, list):
+            raise ConfigError(f"{where}: overrides must be an array of tables ([[tool.piiscan.overrides]])")
+        for i, o in enumerate(overrides):
+            w = f"{where}: overrides[{i}]"
+            if not isinstance(o, dict):
+                raise ConfigError(f"{w} must be a table")
+            _check_keys(o, cls._OVERRIDE_KEYS, w)
+            if "paths" not in o:
+                raise ConfigError(f"{w} needs 'paths' (glob patterns)")
+            # Parse eagerly so a bad override fails at load time, not on the first matching file.
+            settings: dict[str, Any] = {}
+            if "block" in o:
+                settings["block"] = frozenset(_types(o["block"], f"{w}.block"))
+            if "min-confidence" in o:
+                settings["min_confidence"] = _confidence(o["min-confidence"], f"{w}.min-confidence")
+            if "allow" in o:
+                settings["allow"] = _allowlist(o["allow"], f"{w}.allow")
+            if "skip" in o:
+                settings["skip"] = bool(o["skip"])
+            if "inline-markers" in o:
+                settings["inline_markers"] = bool(o["inline-markers"])
+            cfg.overrides.append(Override(tuple(_strings(o["paths"], f"{w}.paths")), settings))
+        return cfg
+
+    @property
+    def scan_types(self) -> list[str] | None:
+        return self.types
+
+    def scanner_min_confidence(self) -> float:
+        """The lowest threshold any path uses: the scanner must keep everything a policy may want."""
+        levels = [self.min_confidence] + [o.settings["min_confidence"] for o in self.overrides
+                                          if "min_confidence" in o.settings]
+        return min(levels)
+
+    def policy_for(self, rel_path: str) -> Policy:
+        """The policy for a repository-relative POSIX path; later overrides win."""
+        scanned = frozenset(self.types) if self.types is not None else frozenset(ENTITY_TYPES)
+        policy = Policy(
+            block=frozenset(self.block) & scanned if self.block is not None else scanned,
+            min_confidence=self.min_confidence,
+            allowlist=self.allowlist,
+            inline_markers=self.inline_markers,
+        )
+        for o in self.overrides:
+            if any(path_matches(rel_path, g) for g in o.paths):
+                s = dict(o.settings)
+                if "allow" in s:
+                    # Override allowlists add to the global one: a global public hotline stays public.
+                    s["allowlist"] = policy.allowlist.merged(s.pop("allow"))
+                policy = replace(policy, **s)
+        return policy
+
+
+def path_matches(rel: str, pattern: str) -> bool:
+    """Glob match on the repo-relative path, or on the file name alone (``*.csv``).
+
+    >>> path_matches("public/contacts/office.csv", "public/**"), path_matches("a/b.csv", "*.csv")
+    (True, True)
+    """
+    return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern)
+
+
+def find_config(start: Path, stop: Path | None = None) -> Path | None:
+    """The nearest config file at or above ``start``, not above ``stop`` (the repository root)."""
+    start = start.resolve()
+    stop = stop.resolve() if stop else None
+    for folder in [start, *start.parents]:
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+        if stop is not None and folder == stop:
+            break
+    return None
+
+
+def load_config(explicit: str | Path | None = None, *, start: Path | None = None,
+                stop: Path | None = None) -> GateConfig:
+    """The gate configuration: ``explicit`` if given, else discovered; defaults when none exists."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+    else:
+        path = find_config(start or Path.cwd(), stop)
+        if path is None:
+            return GateConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml" or "tool" in data:
+        data = data.get("tool", {}).get("piiscan", {})
+    return GateConfig.from_dict(data, source=path)
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "piiscan" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+
+
+def _check_keys(data: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return list(value)
+
+
+def _types(value: Any, where: str) -> list[str]:
+    types = [t.strip().upper() for t in _strings(value, where)]
+    unknown = sorted(set(types) - set(ENTITY_TYPES))
+    if unknown:
+        raise ConfigError(f"{where}: unknown type(s) {', '.join(unknown)}; known: {', '.join(ENTITY_TYPES)}")
+    return types
+
+
+def _confidence(value: Any, where: str) -> float:
+    if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"{where} must be a number between 0 and 1")
+    return float(value)
+
+
+def _allowlist(value: Any, where: str) -> Allowlist:
+    if isinstance(value, list):  # shorthand: allow = ["010-12345678"]
+        value = {"values": value}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table with 'values' and/or 'patterns'")
+    _check_keys(value, {"values", "patterns"}, where)
+    values = _strings(value.get("values", []), f"{where}.values")
+    patterns = []
+    for p in _strings(value.get("patterns", []), f"{where}.patterns"):
+        try:
+            patterns.append(re.compile(p))
+        except re.error as exc:
+            raise ConfigError(f"{where}.patterns: {p!r} is not a valid regex: {exc}") from None
+    return Allowlist(frozenset(values) | frozenset(compact(v) for v in values), tuple(patterns))
+
+
+__all__: Sequence[str] = (
+    "Allowlist", "ConfigError", "GateConfig", "Policy", "find_config", "load_config", "path_matches", "compact",
+    "DEFAULT_BASELINE",
+)

@@ -1,0 +1,1 @@
+"""Gate reports: SARIF for code scanning, HTML for people. Values are always masked."""

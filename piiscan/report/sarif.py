@@ -1,0 +1,165 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+Meets GitHub's extra requirements: every rule has ``id``,
+``shortDescription``, ``fullDescription`` and ``help``; every result has a
+message, a repository-relative ``artifactLocation.uri``, a ``region`` with
+lines and columns, and ``partialFingerprints``. Findings in tables carry no
+line: they point at line 1 and say sheet/page/row/column in the message.
+
+Values are masked everywhere; there is no ``snippet`` (gitleaks puts the raw
+secret there unless ``--redact``). Fingerprints come from the keyed hash (see
+:mod:`piiscan.gate.baseline`), never from a plain hash of the value.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any, Callable
+from urllib.parse import quote
+
+from ..finding import ENTITY_TYPES, LABELS, Finding
+from ..gate.baseline import Hasher
+from ..gate.policy import BLOCKING, WARNING, GateResult
+from ..masking import mask_value
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://pypi.org/project/piiscan/"
+FINGERPRINT_KEY = "piiscanFinding/v1"
+
+#: GitHub rejects runs with more results than this.
+GITHUB_MAX_RESULTS = 25_000
+
+_DESCRIPTIONS = {
+    "CN_RESIDENT_ID": ("Chinese resident identity card number",
+                       "An 18-digit (or legacy 15-digit) resident ID (GB 11643) with a valid region, birth date and check character."),
+    "CN_MOBILE": ("Chinese mobile phone number", "An 11-digit mainland mobile number in an allocated segment."),
+    "CN_LANDLINE": ("Chinese landline number", "A landline number with a valid area code."),
+    "BANK_CARD": ("Bank card or account number",
+                  "A UnionPay/domestic card number (prefix and Luhn), or a long account number next to bank context."),
+    "EMAIL_ADDRESS": ("E-mail address", "A personal e-mail address."),
+    "CN_ADDRESS": ("Chinese postal address", "An address precise enough to locate a household."),
+    "PERSON_NAME": ("Person's name", "A Chinese personal name in a name context (column header or nearby words)."),
+}
+
+_HELP = (
+    "Personal information must be de-identified before a document is published (GB/T 35273 §7.2). "
+    "Mask it (`piiscan redact`), remove the column, or, if the value is public by design "
+    "(an office hotline), add it to the allowlist in `[tool.piiscan.allow]`. "
+    "To accept existing findings and fail only on new ones, run `piiscan baseline create`."
+)
+
+
+def rules() -> list[dict[str, Any]]:
+    out = []
+    for etype in ENTITY_TYPES:
+        short, full = _DESCRIPTIONS.get(etype, (etype, etype))
+        out.append({
+            "id": etype,
+            "name": "".join(w.capitalize() for w in etype.lower().split("_")),
+            "shortDescription": {"text": f"{short} ({LABELS.get(etype, etype)})"},
+            "fullDescription": {"text": full},
+            "help": {"text": _HELP, "markdown": f"**{short}** — {full}\n\n{_HELP}"},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"tags": ["privacy", "pii", "personal-information"], "precision": "high"},
+        })
+    return out
+
+
+def _where_text(f: Finding) -> str:
+    parts = []
+    if f.sheet is not None:
+        parts.append(f"sheet {f.sheet}")
+    if f.page is not None:
+        parts.append(f"page {f.page}")
+    if f.row is not None:
+        parts.append(f"row {f.row}")
+    if isinstance(f.column, str):
+        parts.append(f"column {f.column}")
+    return ", ".join(parts)
+
+
+def _region(f: Finding) -> dict[str, int]:
+    if f.line is not None and isinstance(f.column, int):
+        # endColumn is exclusive in SARIF; columns count code points (see run.columnKind).
+        return {"startLine": f.line, "startColumn": f.column, "endLine": f.line, "endColumn": f.column + len(f.value)}
+    # No line (a table cell, a PDF page): GitHub still wants a region; the message says where.
+    return {"startLine": f.line or 1, "startColumn": 1, "endLine": f.line or 1, "endColumn": 2}
+
+
+def fingerprinter(hasher: Hasher | None) -> Callable[[Finding], str]:
+    """Stable per-finding fingerprints. With a hasher (the baseline's or the
+    secret key's), from the keyed hash; without one, from what the report
+    already shows (path, type, masked value) so nothing new is revealed."""
+    seen: Counter = Counter()
+
+    def fp(f: Finding) -> str:
+        ident = hasher.digest(f.type, f.value) if hasher else "masked:" + mask_value(f.type, f.value)
+        key = (f.path, f.type, ident)
+        seen[key] += 1  # the n-th occurrence of the same value in the same file
+        return hashlib.sha256("\0".join([f.path or "", f.type, ident, str(seen[key])]).encode()).hexdigest()[:32]
+
+    return fp
+
+
+def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str | None = None) -> dict[str, Any]:
+    """A SARIF log with one run: blocking findings as errors, non-blocking types as warnings.
+
+    Baselined and allowlisted findings are left out, as code scanning would
+    otherwise reopen alerts the team has accepted.
+    """
+    if version is None:
+        from .. import __version__ as version
+    rule_list = rules()
+    index = {r["id"]: i for i, r in enumerate(rule_list)}
+    fp = fingerprinter(hasher)
+    results = []
+    for v in result.with_status(BLOCKING, WARNING):
+        f = v.finding
+        where = _where_text(f)
+        masked = mask_value(f.type, f.value)
+        text = f"{LABELS.get(f.type, f.type)} {masked}" + (f" ({where})" if where else "")
+        if v.status == WARNING:
+            text += " — reported, does not block"
+        res: dict[str, Any] = {
+            "ruleId": f.type,
+            "ruleIndex": index[f.type],
+            "level": "error" if v.status == BLOCKING else "warning",
+            "message": {"text": text},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": quote(f.path or "", safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "region": _region(f),
+                },
+            }],
+            "partialFingerprints": {FINGERPRINT_KEY: fp(f)},
+            "properties": {"maskedValue": masked, "confidence": round(f.confidence, 3), "detector": f.detector},
+        }
+        logical = [{"name": str(x), "kind": k} for k, x in (("sheet", f.sheet), ("page", f.page)) if x is not None]
+        if logical:
+            res["locations"][0]["logicalLocations"] = [
+                {"name": f"{l['kind']} {l['name']}", "kind": "module"} for l in logical]
+        results.append(res)
+    truncated = len(results) > GITHUB_MAX_RESULTS
+    notifications = [
+        {"level": "error", "message": {"text": f"{r.path}: {r.error}"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(r.path, safe="/"),
+                                                                  "uriBaseId": "%SRCROOT%"}}}]}
+        for r in result.errors
+    ]
+    if truncated:
+        notifications.append({"level": "warning", "message": {
+            "text": f"{len(results)} results; only the first {GITHUB_MAX_RESULTS} are included (GitHub's limit)"}})
+    invocation: dict[str, Any] = {"executionSuccessful": not result.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "piiscan", "version": version, "semanticVersion": version,
+                                "informationUri": INFO_URI, "rules": rule_list}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
+            "results": results[:GITHUB_MAX_RESULTS],
+        }],
+    }

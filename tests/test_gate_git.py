@@ -1,0 +1,124 @@
+"""The gate on real (temporary) git repositories: staged commits and branch changes."""
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+
+from piiscan.readers import Segment
+from piiscan.readers import registry
+
+from gate_helpers import git, make_repo, notice_csv, notice_rows, run
+
+
+@pytest.fixture(autouse=True)
+def no_secret(monkeypatch, tmp_path):
+    # Keep the developer's own key file and environment out of the tests.
+    monkeypatch.delenv("PIISCAN_BASELINE_KEY", raising=False)
+    monkeypatch.delenv("PIISCAN_BASELINE_KEY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def test_commit_adding_unredacted_csv_is_blocked_and_masked_one_passes(tmp_path, rng, monkeypatch):
+    repo = make_repo(tmp_path)
+    rows = notice_rows(rng)
+    (repo / "notice.csv").write_text(notice_csv(rows), encoding="utf-8")
+    git(repo, "add", "notice.csv")
+    res = run(repo, "check", "--staged", "--format", "json", monkeypatch=monkeypatch)
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    assert {f["type"] for f in doc["findings"] if f["status"] == "blocking"} >= {"CN_RESIDENT_ID", "CN_MOBILE"}
+    assert all(f["path"] == "notice.csv" for f in doc["findings"])
+    for _, rid, phone in rows:  # masked in the report and the summary
+        assert rid not in res.output and phone not in res.output
+    assert "BLOCKED" in res.stderr and "notice.csv" in res.stderr
+
+    (repo / "notice.csv").write_text(notice_csv(rows, masked=True), encoding="utf-8")
+    git(repo, "add", "notice.csv")
+    res = run(repo, "check", "--staged", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    assert "passed" in res.stderr
+
+
+def test_staged_reads_the_index_not_the_work_tree(tmp_path, rng, monkeypatch):
+    repo = make_repo(tmp_path)
+    rows = notice_rows(rng)
+    (repo / "notice.csv").write_text(notice_csv(rows), encoding="utf-8")
+    git(repo, "add", "notice.csv")
+    # Redacted in the work tree but not staged: the commit would still ship the raw IDs.
+    (repo / "notice.csv").write_text(notice_csv(rows, masked=True), encoding="utf-8")
+    assert run(repo, "check", "--staged", monkeypatch=monkeypatch).exit_code == 1
+    assert run(repo, "check", "notice.csv", monkeypatch=monkeypatch).exit_code == 0
+    # Nothing staged at all: nothing to check.
+    git(repo, "reset", "-q")
+    res = run(repo, "check", "--staged", monkeypatch=monkeypatch)
+    assert res.exit_code == 0 and "0 file(s)" in res.stderr
+
+
+def test_since_checks_only_what_the_branch_changes(tmp_path, rng, monkeypatch):
+    repo = make_repo(tmp_path)
+    old = notice_rows(rng)
+    (repo / "old.csv").write_text(notice_csv(old), encoding="utf-8")
+    git(repo, "add", "old.csv")
+    git(repo, "commit", "-q", "-m", "legacy data")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "clean.txt").write_text("会议纪要，无个人信息。\n", encoding="utf-8")
+    git(repo, "add", "docs/clean.txt")
+    git(repo, "commit", "-q", "-m", "clean doc")
+    assert run(repo, "check", "--since", "main", monkeypatch=monkeypatch).exit_code == 0
+
+    new = notice_rows(rng, 1)
+    (repo / "docs" / "new.csv").write_text(notice_csv(new), encoding="utf-8")
+    git(repo, "add", "docs/new.csv")
+    git(repo, "commit", "-q", "-m", "new notice")
+    res = run(repo, "check", "--since", "main", "--format", "jsonl", monkeypatch=monkeypatch)
+    assert res.exit_code == 1
+    paths = {json.loads(line)["path"] for line in res.stdout.splitlines()}
+    assert paths == {"docs/new.csv"}  # old.csv is on main already: not this branch's doing
+
+    res = run(repo, "check", "--since", "no-such-ref", monkeypatch=monkeypatch)
+    assert res.exit_code == 2 and "error" in res.stderr
+
+
+def _read_zfile(path: Path):
+    """A stand-in binary format (zlib-compressed UTF-8) with its own reader."""
+    yield Segment(zlib.decompress(path.read_bytes()).decode("utf-8"), label=None, location={"page": 1})
+
+
+def test_binary_formats_are_read_from_blobs_with_their_reader(tmp_path, rng, monkeypatch):
+    # A registered reader for a binary extension must get the blob as a file with the
+    # same extension: git diff would only say "Binary files differ".
+    monkeypatch.setitem(registry.READERS, ".zdoc", _read_zfile)
+    repo = make_repo(tmp_path)
+    rows = notice_rows(rng, 2)
+    (repo / "reports").mkdir()
+    (repo / "reports" / "q1.zdoc").write_bytes(zlib.compress(notice_csv(rows).encode("utf-8")))
+    git(repo, "add", "reports/q1.zdoc")
+    res = run(repo, "check", "--staged", "--format", "json", monkeypatch=monkeypatch)
+    assert res.exit_code == 1, res.output
+    doc = json.loads(res.stdout)
+    assert {f["path"] for f in doc["findings"]} == {"reports/q1.zdoc"}
+    assert all(f["page"] == 1 for f in doc["findings"])
+
+
+def test_unreadable_binary_without_reader_is_skipped_not_an_error(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path)
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    git(repo, "add", "logo.png")
+    res = run(repo, "check", "--staged", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    assert "skipped" in res.stderr
+
+
+def test_outside_git_staged_is_an_error_but_paths_work(tmp_path, rng, monkeypatch):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "n.csv").write_text(notice_csv(notice_rows(rng, 1)), encoding="utf-8")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert run(plain, "check", "--staged", monkeypatch=monkeypatch).exit_code == 2
+    assert run(plain, "check", monkeypatch=monkeypatch).exit_code == 1
+    assert run(plain, "check", "missing.csv", monkeypatch=monkeypatch).exit_code == 2
+    assert run(plain, "check", "--staged", "--since", "x", monkeypatch=monkeypatch).exit_code == 2
