@@ -58,3 +58,8 @@ def run(repo: Path, *args: str, env: dict | None = None, monkeypatch=None):
     assert monkeypatch is not None
     monkeypatch.chdir(repo)
     return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+
+
+def notice_txt(rows, header: str = "农机购置补贴公示") -> str:
+    """A plain-text notice, one household a line: findings carry line numbers."""
+    return header + "\n" + "".join(f"户主：{n}，身份证号：{r}，联系电话：{p}\n" for n, r, p in rows)

@@ -132,13 +132,16 @@ def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: 
 
 
 def _binary_is_skip(r: FileResult, t: Target) -> None:
-    # An image or archive with no reader is not a failure to check a document:
-    # treat it as skipped, or every repo with a PNG would exit 2.
+    # An image or other binary with no reader of its own (the text reader was the
+    # fallback) is not a failure to check a document: treat it as skipped, or every
+    # repository with a PNG would exit 2. A real reader's errors (encrypted,
+    # corrupt) stay errors: the gate cannot vouch for those files.
     if r.error and "binary" in r.error:
-        from ..readers import registry
+        from ..files import reader_for
+        from ..readers import text as text_reader
 
-        if t.real.suffix.lower() not in registry.READERS:
-            r.skipped, r.error = f"{r.error} (no reader for {t.real.suffix or 'this file'})", None
+        if reader_for(t.real) is text_reader.read:
+            r.skipped, r.error = f"{r.error}; no reader for {t.real.suffix or 'this file'}", None
 
 
 # ---------------------------------------------------------------- evaluate
