@@ -12,6 +12,8 @@ EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 _SUBCOMMANDS = (
     ("scan", "scan"),
+    ("check", "check"),
+    ("baseline", "baseline"),
 )
 
 
