@@ -1,0 +1,107 @@
+"""The administrative-division gazetteer as data and as one compiled pattern.
+
+Names come from :func:`piiscan.regions.regions` (GB/T 2260 as shipped in
+python-stdnum's ``loc.dat``), every name a code ever carried, so an address
+written with a pre-merger county name (吴县, 崇川区 …) is still recognised.
+Short forms drop the level suffix (江西省 → 江西, 抚州市 → 抚州) because
+addresses are often written that way (江西抚州乐安县…).
+
+The names are turned into a *trie-shaped* regular expression: a plain
+alternation of ~9,000 literals makes the regex engine try each in turn, while
+a trie shares every common prefix (or, for patterns matched right to left,
+every common suffix) so a failing position costs a few steps.
+
+>>> trie_pattern(["乐安县", "乐平市", "安福县"])
+'(?:乐(?:安县|平市)|安福县)'
+>>> trie_pattern(["乐安县", "安福县", "乐平市"], suffix=True)
+'(?:(?:乐安|安福)县|乐平市)'
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Iterable
+
+import regex
+
+from . import patterns
+from .regions import regions
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Administrative names by level: each set holds full and short forms."""
+
+    provinces: frozenset[str]
+    prefectures: frozenset[str]
+    counties: frozenset[str]
+
+    @property
+    def all_names(self) -> frozenset[str]:
+        return self.provinces | self.prefectures | self.counties
+
+
+@functools.lru_cache(maxsize=None)
+def load() -> Gazetteer:
+    """Every GB/T 2260 name (current and historical), plus short forms.
+
+    >>> g = load()
+    >>> {'江西省', '江西', '抚州市', '抚州', '乐安县', '乐安'} <= g.all_names
+    True
+    >>> '市辖区' in g.all_names
+    False
+    """
+    conf = patterns.toml("address.toml")["gazetteer"]
+    generic = frozenset(conf["generic_names"])
+    ambiguous_short = frozenset(conf["ambiguous_short_forms"])
+    # Longest suffix first: 壮族自治区 before 自治区 before 区.
+    suffixes = sorted(conf["level_suffixes"], key=len, reverse=True)
+    levels: dict[str, set[str]] = {"province": set(), "prefecture": set(), "county": set()}
+    for code, entries in regions().items():
+        level = "province" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
+        for entry in entries:
+            name = entry.name
+            if name in generic or "直辖" in name or len(name) < 2:
+                continue
+            levels[level].add(name)
+            short = _short_form(name, suffixes)
+            if short and len(short) >= 2 and short not in ambiguous_short:
+                levels[level].add(short)
+    return Gazetteer(*(frozenset(levels[k]) for k in ("province", "prefecture", "county")))
+
+
+def _short_form(name: str, suffixes: list[str]) -> str | None:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+def trie_pattern(words: Iterable[str], *, suffix: bool = False) -> str:
+    """A regex fragment matching exactly ``words``, factored as a trie.
+
+    With ``suffix=True`` common endings are shared instead of common
+    beginnings: the right shape for a pattern compiled with ``regex.REVERSE``,
+    which is matched from its last character backwards.
+    """
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for ch in reversed(word) if suffix else word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a word
+
+    def render(node: dict) -> str:
+        # The alternatives that continue from this node; "" marks a word end.
+        alts = []
+        for ch in sorted(k for k in node if k):
+            rest = render(node[ch])
+            alts.append(rest + regex.escape(ch) if suffix else regex.escape(ch) + rest)
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            body = (body if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")") + "?"
+        return body
+
+    return render(trie)
