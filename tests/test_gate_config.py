@@ -127,3 +127,18 @@ def test_include_exclude_from_config(tmp_path, rng, monkeypatch):
     (repo / "out.txt").write_text(f"身份证：{synth.resident_id_number(rng)}\n")
     assert run(repo, "check", monkeypatch=monkeypatch).exit_code == 1
     assert run(repo, "check", "--exclude", "out.txt", monkeypatch=monkeypatch).exit_code == 0
+
+
+def test_documented_example_config_loads(tmp_path):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    p = tmp_path / "pyproject.toml"
+    p.write_text(example, encoding="utf-8")
+    cfg = load_config(p)
+    assert cfg.block == ["CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD"]
+    assert cfg.policy_for("a.txt").allows("CN_LANDLINE", "0791 8654 1234")
+    assert cfg.policy_for("a.txt").allows("CN_LANDLINE", "4008123456")
+    assert cfg.policy_for("samples/synthetic/x.csv").skip
