@@ -1,0 +1,281 @@
+"""Redaction: replace personal information in text, tables and files, in the same format.
+
+A :class:`Redactor` combines a :class:`~piiscan.scanner.Scanner` with a
+strategy per entity type (see :mod:`piiscan.redact.strategies`). Writers in
+:mod:`piiscan.redact.writers` put the replacements back into each format.
+
+Every redaction is verified: the redacted text is scanned again, and any
+span that still trips a detector (a mask that happens to form a new number,
+an address prefix the address detector still likes) is masked completely
+with ``*``. Values the ``fake`` strategy produced look real on purpose and
+are exempt from that check.
+
+>>> redact_text("户主 张三 身份证 36102519800101123X 手机 13800138000", types=["CN_RESIDENT_ID", "CN_MOBILE"])
+'户主 张三 身份证 361025********123X 手机 138****8000'
+>>> redact_text("手机 13800138000", strategy="tag")
+'手机 [手机号]'
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from ..finding import ENTITY_TYPES, Finding
+from ..scanner import Scanner
+from . import strategies as _strategies
+from .keys import ENV_VAR, KeyMissingError, coerce_key, load_key, require_key
+
+__all__ = [
+    "Change",
+    "KeyMissingError",
+    "RedactionError",
+    "Redactor",
+    "FileReport",
+    "load_key",
+    "redact_dataframe",
+    "redact_file",
+    "redact_text",
+    "restore_text",
+]
+
+#: How many times the engine re-scans its own output before giving up on a span.
+_VERIFY_ROUNDS = 3
+
+
+class RedactionError(RuntimeError):
+    """Redaction could not guarantee that nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One replacement: ``finding`` (offsets into the input) became ``replacement``
+    at ``new_start`` in the output."""
+
+    finding: Finding
+    replacement: str
+    new_start: int
+    exempt: bool = False  # a fake: looks like PII on purpose
+
+    @property
+    def new_end(self) -> int:
+        return self.new_start + len(self.replacement)
+
+
+@dataclass
+class FileReport:
+    """What :func:`redact_file` did to one file."""
+
+    src: str
+    dst: str
+    changes: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    exempt_values: set[str] = field(default_factory=set)  # fakes written (normalised), for re-scans
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, changes: Iterable[Change]) -> None:
+        for c in changes:
+            self.changes += 1
+            self.by_type[c.finding.type] = self.by_type.get(c.finding.type, 0) + 1
+            if c.exempt:
+                self.exempt_values.add(_strategies.normalise(c.finding.type, c.replacement))
+
+
+class Redactor:
+    """Scanner + a strategy per type. Build once and reuse (the scanner compile is the costly part).
+
+    ``strategy`` is a strategy name for every type, or a mapping type → name
+    (types not in the mapping use ``"mask"``). ``key`` (bytes or str) is
+    needed by ``pseudonymize``, ``encrypt`` and ``fake``; when omitted it is
+    read from ``$PIISCAN_KEY``. ``options`` go to the strategies (e.g.
+    ``keep={"CN_RESIDENT_ID": (1, 1)}`` for ``mask``).
+    """
+
+    def __init__(
+        self,
+        strategy: str | Mapping[str, str] = "mask",
+        *,
+        types: Iterable[str] | None = None,
+        key: bytes | str | None = None,
+        scanner: Scanner | None = None,
+        min_confidence: float | None = None,
+        **options: Any,
+    ) -> None:
+        self.scanner = scanner or Scanner(types=types, min_confidence=min_confidence)
+        if types is not None and scanner is not None:
+            self.types = frozenset(types) & scanner.types
+        else:
+            self.types = self.scanner.types
+        if isinstance(strategy, str):
+            names = {t: strategy for t in ENTITY_TYPES}
+        else:
+            names = {t: "mask" for t in ENTITY_TYPES} | {t.upper(): s for t, s in strategy.items()}
+        self.strategies = {t: _strategies.get(names[t]) for t in ENTITY_TYPES}
+        k = coerce_key(key) if key is not None else load_key()
+        for t in self.types:
+            mod = self.strategies[t]
+            if mod.NEEDS_KEY:
+                require_key(k, mod.NAME)
+        self.context = _strategies.Context(key=k, options=options)
+        # Replacements are pure functions of (type, value): cache them, since
+        # tables repeat values (the same village, the same bank) many times.
+        self._cache: dict[tuple[str, str], str] = {}
+        self._full_mask = _strategies.get("mask")
+
+    def replacement(self, finding: Finding) -> str:
+        key = (finding.type, finding.value)
+        out = self._cache.get(key)
+        if out is None:
+            out = self.strategies[finding.type].replace(finding.type, finding.value, self.context)
+            if len(self._cache) < 200_000:
+                self._cache[key] = out
+        return out
+
+    def redact(self, text: str, *, label: str | None = None) -> tuple[str, list[Change]]:
+        """``text`` with every finding replaced, and the changes made (input offsets)."""
+        findings = [f for f in self.scanner.scan(text, label=label) if f.type in self.types]
+        if not findings:
+            return text, []
+        out, changes = self._apply(text, findings)
+        return self._verify(out, changes, label), changes
+
+    def _apply(self, text: str, findings: list[Finding]) -> tuple[str, list[Change]]:
+        parts: list[str] = []
+        changes: list[Change] = []
+        pos = 0
+        length = 0
+        for f in findings:
+            rep = self.replacement(f)
+            parts.append(text[pos:f.start])
+            length += f.start - pos
+            changes.append(Change(f, rep, length, self.strategies[f.type].LOOKS_REAL))
+            parts.append(rep)
+            length += len(rep)
+            pos = f.end
+        parts.append(text[pos:])
+        return "".join(parts), changes
+
+    def _verify(self, out: str, changes: list[Change], label: str | None) -> str:
+        exempt = [(c.new_start, c.new_end) for c in changes if c.exempt]
+        for _round in range(_VERIFY_ROUNDS):
+            left = [
+                f for f in self.scanner.scan(out, label=label)
+                if f.type in self.types and not any(s <= f.start and f.end <= e for s, e in exempt)
+            ]
+            if not left:
+                return out
+            # A replacement (or its join with the text around it) still looks
+            # like PII: hide every significant character of the span.
+            parts, pos = [], 0
+            for f in left:
+                parts.append(out[pos:f.start])
+                parts.append(_hide_all(f.value))
+                pos = f.end
+            parts.append(out[pos:])
+            out = "".join(parts)
+        raise RedactionError("redacted text still contains personal information after full masking")
+
+    def text(self, text: str, *, label: str | None = None) -> str:
+        return self.redact(text, label=label)[0]
+
+
+def _hide_all(value: str) -> str:
+    return "".join("*" if not ch.isspace() else ch for ch in value)
+
+
+def redact_text(
+    text: str,
+    *,
+    strategy: str | Mapping[str, str] = "mask",
+    types: Iterable[str] | None = None,
+    key: bytes | str | None = None,
+    scanner: Scanner | None = None,
+    label: str | None = None,
+    **opts: Any,
+) -> str:
+    """``text`` with the personal information of ``types`` replaced by ``strategy``.
+
+    Offsets outside the replaced spans are untouched: the text before, between
+    and after findings is copied verbatim.
+    """
+    return _redactor(strategy, types, key, scanner, opts).text(text, label=label)
+
+
+_REDACTORS: dict[tuple, Redactor] = {}
+
+
+def _redactor(strategy, types, key, scanner, opts) -> Redactor:
+    if scanner is not None or opts or not isinstance(strategy, str):
+        return Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
+    k = coerce_key(key) if key is not None else os.environ.get(ENV_VAR)
+    cache_key = (strategy, frozenset(types) if types is not None else None, k)
+    r = _REDACTORS.get(cache_key)
+    if r is None:
+        if len(_REDACTORS) > 32:
+            _REDACTORS.clear()
+        r = _REDACTORS[cache_key] = Redactor(strategy, types=types, key=key)
+    return r
+
+
+def restore_text(text: str, *, key: bytes | str | None = None) -> str:
+    """Undo the ``encrypt`` strategy: every ``RID…``/``MOB…``/``TEL…``/``BNK…`` token decrypted."""
+    from .strategies import encrypt
+
+    k = coerce_key(key) if key is not None else load_key()
+    ctx = _strategies.Context(key=require_key(k, "restore"))
+    return encrypt.restore_text(text, ctx)[0]
+
+
+def redact_dataframe(
+    df: "Any",
+    *,
+    strategy: str | Mapping[str, str] = "mask",
+    types: Iterable[str] | None = None,
+    key: bytes | str | None = None,
+    scanner: Scanner | None = None,
+    redactor: Redactor | None = None,
+    **opts: Any,
+) -> "Any":
+    """A copy of a pandas DataFrame with every string cell redacted; shape, index and dtypes of
+    untouched columns are kept. Each cell is scanned with its column header as context."""
+    from .writers.table import redact_frame
+
+    r = redactor or Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
+    return redact_frame(df, r)
+
+
+def redact_file(
+    src: str | os.PathLike,
+    dst: str | os.PathLike | None = None,
+    *,
+    strategy: str | Mapping[str, str] = "mask",
+    types: Iterable[str] | None = None,
+    key: bytes | str | None = None,
+    scanner: Scanner | None = None,
+    redactor: Redactor | None = None,
+    in_place: bool = False,
+    **opts: Any,
+) -> FileReport:
+    """Write a redacted copy of ``src`` to ``dst`` in the same format.
+
+    ``dst`` must differ from ``src`` unless ``in_place=True``. The output is
+    written to a temporary file next to ``dst`` and moved into place, so a
+    crash never leaves a half-written file. Writer options (e.g.
+    ``pdf_mode="image"``) pass through ``opts``.
+    """
+    from .writers import writer_for
+
+    src_p = Path(src)
+    dst_p = Path(dst) if dst is not None else None
+    if dst_p is None:
+        if not in_place:
+            raise ValueError("no destination: give dst, or in_place=True to overwrite the input")
+        dst_p = src_p
+    elif not in_place and dst_p.exists() and dst_p.resolve() == src_p.resolve():
+        raise ValueError(f"{dst_p} is the input file: refusing to overwrite it without in_place=True")
+    writer_opts = {k: opts.pop(k) for k in list(opts) if k.startswith("pdf_")}
+    r = redactor or Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
+    report = FileReport(str(src_p), str(dst_p))
+    writer_for(src_p)(src_p, dst_p, r, report, **writer_opts)
+    return report

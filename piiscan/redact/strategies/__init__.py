@@ -1,0 +1,66 @@
+"""Redaction strategies: each turns one finding's value into its replacement.
+
+A strategy module exposes::
+
+    NAME: str
+    NEEDS_KEY: bool      # refuses to run without a secret key
+    LOOKS_REAL: bool     # output is valid-looking PII on purpose (``fake``):
+                         # a re-scan finds it, so checks must exempt it
+    def replace(etype: str, value: str, ctx: Context) -> str
+
+Replacements must not be detected again as personal information (except
+``fake``); the redaction engine re-scans its own output and falls back to a
+full mask where a replacement still trips a detector.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Mapping
+
+from ...finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS
+from ...validators import mobile, to_ascii
+
+STRATEGIES: tuple[str, ...] = ("mask", "tag", "pseudonymize", "encrypt", "generalize", "fake")
+NUMERIC_TYPES = frozenset({CN_RESIDENT_ID, CN_MOBILE, CN_LANDLINE, BANK_CARD})
+
+
+@dataclass
+class Context:
+    """What a strategy may use besides the value: the key and per-strategy options."""
+
+    key: bytes | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-run objects, e.g. ciphers
+
+    def hmac(self, purpose: str, etype: str, value: str) -> bytes:
+        """HMAC-SHA256 of the normalised value, domain-separated by purpose and type."""
+        assert self.key is not None
+        msg = f"piiscan/{purpose}\x00{etype}\x00{value}".encode("utf-8")
+        return hmac.new(self.key, msg, hashlib.sha256).digest()
+
+
+def get(name: str) -> ModuleType:
+    if name not in STRATEGIES:
+        raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def digits_of(value: str) -> str:
+    """ASCII digits (and a resident ID's X) of a value, separators dropped."""
+    ascii_ = to_ascii(value).upper()
+    return "".join(ch for ch in ascii_ if ch.isdigit() or ch == "X")
+
+
+def normalise(etype: str, value: str) -> str:
+    """The canonical form two spellings of one value share (``138 0013 8000`` = ``+8613800138000``)."""
+    if etype == CN_MOBILE:
+        return mobile.compact(value)
+    if etype in NUMERIC_TYPES:
+        return digits_of(value)
+    if etype == EMAIL_ADDRESS:
+        return value.strip().lower()
+    return "".join(value.split())

@@ -1,0 +1,59 @@
+"""Writers put replacements back into a file of the same format.
+
+Each writer is ``write(src: Path, dst: Path, redactor, report, **opts) -> None``
+and must (1) change only the redacted text, (2) write ``dst`` atomically with
+:func:`atomic_output`, (3) record its changes in ``report``.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+#: extension -> writer module. Anything else is treated as text.
+_BY_EXTENSION = {
+    ".csv": "csv", ".tsv": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".docx": "docx",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".pdf": "pdf",
+}
+
+#: Formats that cannot be redacted in place and must not be copied through unredacted.
+_UNSUPPORTED = {".doc", ".ppt", ".pptx", ".zip", ".7z", ".rar", ".odt", ".ods", ".rtf", ".wps", ".et"}
+
+
+class UnsupportedFormat(ValueError):
+    """No writer can redact this format."""
+
+
+def writer_for(path: Path) -> Callable[..., None]:
+    ext = path.suffix.lower()
+    if ext in _UNSUPPORTED:
+        raise UnsupportedFormat(f"{path}: cannot redact {ext} files (convert to a supported format first)")
+    module = importlib.import_module(f"{__name__}.{_BY_EXTENSION.get(ext, 'text')}")
+    return module.write
+
+
+@contextlib.contextmanager
+def atomic_output(dst: Path) -> Iterator[Path]:
+    """A temporary path next to ``dst``; moved over ``dst`` only if the block succeeds."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_bytes_atomic(dst: Path, data: bytes) -> None:
+    with atomic_output(dst) as tmp:
+        tmp.write_bytes(data)

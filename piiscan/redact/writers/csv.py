@@ -1,0 +1,94 @@
+"""CSV/TSV: same encoding, delimiter, quoting and line endings; same shape.
+
+Rather than parse and re-serialise (which would re-quote every field and
+normalise line endings), the file is tokenised into fields with their exact
+character spans and only the fields whose value changes are rewritten in
+place. A field that was quoted stays quoted; an unquoted field gets quotes
+only if its new value needs them (masks never do). Each cell is scanned
+with its column header as context.
+"""
+from __future__ import annotations
+
+import csv as _csv
+from pathlib import Path
+
+import regex
+
+from .table import CellRedactor
+from .text import decode_exact, encode_exact
+from . import write_bytes_atomic
+
+_NEWLINE = "\r\n|\n|\r"
+
+
+def sniff_delimiter(text: str, path: Path) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    sample = text[:65536]
+    try:
+        return _csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except _csv.Error:
+        return ","
+
+
+def _field_pattern(delim: str, quote: str = '"') -> "regex.Pattern[str]":
+    d, q = regex.escape(delim), regex.escape(quote)
+    # A quoted field ("" escapes a quote), or an unquoted one (a stray quote
+    # inside is tolerated, as Python's csv module does), then its terminator.
+    return regex.compile(
+        rf"(?:{q}(?P<q>(?:[^{q}]|{q}{q})*){q}|(?P<u>(?:[^{d}{q}\r\n][^{d}\r\n]*)?))"
+        rf"(?P<end>{d}|{_NEWLINE}|\Z)"
+    )
+
+
+def iter_fields(text: str, delim: str):
+    """Yield (row, col, start, end, value, quoted) for every field; start/end span the raw field."""
+    pattern = _field_pattern(delim)
+    pos, row, col, n = 0, 0, 0, len(text)
+    while pos < n:
+        m = pattern.match(text, pos)
+        if m is None:
+            raise ValueError(f"malformed CSV near character {pos}")
+        quoted = m.group("q") is not None
+        value = m.group("q").replace('""', '"') if quoted else m.group("u")
+        yield row, col, m.start(), m.start("end"), value, quoted
+        end = m.group("end")
+        if m.end() == pos:  # empty match at end of text
+            break
+        pos = m.end()
+        if end == delim:
+            col += 1
+            if pos == n:  # trailing delimiter: one more, empty field
+                yield row, col, pos, pos, "", False
+        else:
+            row, col = row + 1, 0
+
+
+def redact_csv_text(text: str, delim: str, redactor, report=None) -> str:
+    cells = CellRedactor(redactor, report)
+    headers: list[str] = []
+    parts: list[str] = []
+    last = 0
+    for row, col, start, end, value, quoted in iter_fields(text, delim):
+        if row == 0:
+            headers.append(value)
+            label = None  # headers are scanned without context
+        else:
+            label = headers[col] if col < len(headers) else None
+        new = cells(value, label)
+        if new == value:
+            continue
+        if quoted or any(c in new for c in (delim, '"', "\n", "\r")):
+            new = '"' + new.replace('"', '""') + '"'
+        parts.append(text[last:start])
+        parts.append(new)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
+    text, bom, encoding = decode_exact(src.read_bytes())
+    delim = sniff_delimiter(text, src)
+    out = redact_csv_text(text, delim, redactor, report)
+    write_bytes_atomic(dst, encode_exact(out, bom, encoding))

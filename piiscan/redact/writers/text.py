@@ -1,0 +1,44 @@
+"""Plain text: decoded as the scanner decodes it, written back in the same encoding (and BOM).
+
+Undecodable bytes survive the round trip (``surrogateescape``), line endings
+are never touched, and only the redacted spans change.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ...readers.text import detect_encoding, looks_binary
+from . import UnsupportedFormat, write_bytes_atomic
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_exact(data: bytes) -> tuple[str, bytes, str]:
+    """(text, BOM, encoding) such that ``BOM + text.encode(encoding, 'surrogateescape') == data``
+    for every encoding whose decoder is a bijection on the bytes it accepts."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, "surrogateescape"), bom, name
+    encoding = codecs.lookup(detect_encoding(data)).name
+    return data.decode(encoding, "surrogateescape"), b"", encoding
+
+
+def encode_exact(text: str, bom: bytes, encoding: str) -> bytes:
+    return bom + text.encode(encoding, "surrogateescape")
+
+
+def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
+    data = src.read_bytes()
+    if looks_binary(data):
+        raise UnsupportedFormat(f"{src}: binary file of an unsupported format")
+    text, bom, encoding = decode_exact(data)
+    out, changes = redactor.redact(text)
+    report.add(changes)
+    write_bytes_atomic(dst, encode_exact(out, bom, encoding))
