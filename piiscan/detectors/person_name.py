@@ -1,0 +1,194 @@
+"""Chinese personal names (``PERSON_NAME``).
+
+A name is a surname from ``patterns/surnames.txt`` (single or compound:
+欧阳, 司马, 诸葛 …) followed by a one- or two-character given name. Almost any
+two Han characters could be that, so a candidate is reported only when the
+text around it says it is a person:
+
+* a **label** before it: 户主：张三, 联系人王五电话…, 申请人为李四, with lists
+  (购机户张三、李四和王五);
+* a **title** after it: 张三同志, 欧阳娜娜女士;
+* a **record** around it: a short stand-alone token (between spaces or
+  punctuation) on the same line as an ID or phone number, or followed by its
+  sex (张三，男，…), as in a flattened subsidy table;
+* a **column header** (``label``) such as 姓名/户主/农户姓名: the cell's tokens.
+
+Never names: already-anonymised forms (李某, 王某甲, 张某某), common words that
+begin with a surname character (王国, 高速, 周边, 张贴, 黄金; see
+``patterns/names.toml``), and titles alone (王先生).
+
+All anchors (labels, titles, stand-alone short tokens) are found with single
+compiled patterns; the per-candidate checks only look at a few characters.
+
+>>> d = PersonNameDetector()
+>>> [f.value for f in d.detect("户主：张三，联系人欧阳娜娜电话13800138000")]
+['张三', '欧阳娜娜']
+>>> [f.value for f in d.detect("被告李某、王某甲和张某某，王国周边高速路口张贴黄金广告")]
+[]
+>>> [f.value for f in d.detect("王建国", label="户主姓名")]
+['王建国']
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterator
+
+from .. import patterns
+from ..finding import PERSON_NAME, Finding
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+# Characters that may stand right before a name in running text (致张三同志,
+# 请李四先生, 由王五负责): the name's left edge.
+_LEFT_OK = frozenset("和与及向给请由对找是为让叫被将把致、即")
+# Separators inside a list of names after one label.
+_LIST_SEP = re.compile(r"[、\s]{1,3}|[和及与]")
+# Between a label and the name: 户主姓名：, 申请人为.
+_LABEL_GAP = re.compile(r"(?:姓名|名字|名称)?(?:[\s:：]|为|是){0,4}")
+# A record on the same line: an ID or phone number, or the sex after the name.
+_RECORD = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|[0-9]{6}[ -][0-9]{8}[ -][0-9]{3}[0-9Xx])(?![0-9])|身份证|手机|电话")
+_SEX_AFTER = re.compile(r"[\s,，、(（]{1,3}[男女](?![" + _HAN + "])")
+_LINE_END = re.compile(r"[\n。；;]")
+_RECORD_WINDOW = 60
+
+
+@functools.lru_cache(maxsize=None)
+def _data() -> dict:
+    conf = patterns.toml("names.toml")
+    surnames = patterns.lines("surnames.txt")
+    # Only anchors followed by a surname's first character can lead to a name;
+    # filtering in the pattern keeps Python work per candidate rare.
+    first = "".join(sorted({s[0] for s in surnames}))
+    labels = "|".join(re.escape(w) for w in sorted(conf["labels"], key=len, reverse=True))
+    return {
+        "compound": frozenset(s for s in surnames if len(s) == 2),
+        "single": frozenset(s for s in surnames if len(s) == 1),
+        "labels": re.compile(f"(?:{labels}){_LABEL_GAP.pattern}(?=[{first}])"),
+        "column_labels": tuple(conf["column_labels"]),
+        "titles": re.compile("|".join(re.escape(w) for w in sorted(conf["titles"], key=len, reverse=True))),
+        "title_words": frozenset(conf["titles"]),
+        "follow": re.compile("|".join(re.escape(w) for w in sorted(conf["follow"], key=len, reverse=True))),
+        "given": re.compile(f"[{_HAN}]{{1,2}}"),
+        "given_stop": frozenset(conf["given_stop"]) | frozenset(conf["anonymised"]),
+        "non_names": frozenset(conf["non_names"]),
+        # Stand-alone runs of 2–4 Han characters: the candidates of a record.
+        "token": re.compile(f"(?<![{_HAN}])[{first}][{_HAN}]{{1,3}}(?![{_HAN}])"),
+    }
+
+
+class PersonNameDetector:
+    """Finds ``PERSON_NAME`` spans confirmed by context (see module docstring)."""
+
+    name = "person_name"
+    types = frozenset({PERSON_NAME})
+
+    def __init__(self) -> None:
+        d = _data()
+        self._compound, self._single = d["compound"], d["single"]
+        self._labels, self._column_labels = d["labels"], d["column_labels"]
+        self._titles, self._title_words = d["titles"], d["title_words"]
+        self._follow, self._given, self._given_stop = d["follow"], d["given"], d["given_stop"]
+        self._non_names, self._token = d["non_names"], d["token"]
+
+    # -- candidate checks -------------------------------------------------
+
+    def is_name(self, candidate: str) -> bool:
+        """Whether ``candidate`` is shaped like a full personal name.
+
+        >>> d = PersonNameDetector()
+        >>> [d.is_name(s) for s in ("张三", "欧阳娜娜", "李某", "王某甲", "黄金", "王先生", "张")]
+        [True, True, False, False, False, False, False]
+        """
+        n = len(candidate)
+        if n < 2 or n > 4 or candidate in self._non_names:
+            return False
+        if candidate[:2] in self._compound and n >= 3:
+            given = candidate[2:]
+        elif candidate[0] in self._single and n <= 3:
+            given = candidate[1:]
+        else:
+            return False
+        if given in self._title_words or not self._given.fullmatch(given):
+            return False
+        return not any(ch in self._given_stop for ch in given)
+
+    def _ends(self, text: str, pos: int) -> bool:
+        """A name may end at ``pos``: end of text, a non-Han character, or a follow word."""
+        return pos >= len(text) or not _HAN_CHAR.match(text, pos) or self._follow.match(text, pos) is not None
+
+    def _starts(self, text: str, pos: int) -> bool:
+        return pos == 0 or text[pos - 1] in _LEFT_OK or not _HAN_CHAR.match(text, pos - 1)
+
+    def _name_at(self, text: str, pos: int) -> str | None:
+        # Shortest name that ends at a boundary: 李明等 → 李明, 张三丰，→ 张三丰.
+        for n in (2, 3, 4):
+            candidate = text[pos:pos + n]
+            if len(candidate) == n and self.is_name(candidate) and self._ends(text, pos + n):
+                return candidate
+        return None
+
+    # -- detection --------------------------------------------------------
+
+    def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
+        """Name findings in ``text``; ``label`` is a column header (姓名, 户主 …)."""
+        seen: set[int] = set()
+
+        def emit(start: int, value: str, confidence: float) -> Finding | None:
+            if start in seen:
+                return None
+            seen.add(start)
+            return Finding(PERSON_NAME, start, start + len(value), value, confidence, self.name)
+
+        if label and any(word in label for word in self._column_labels):
+            for m in re.finditer(f"[{_HAN}]+", text):
+                if self.is_name(m.group()):
+                    f = emit(m.start(), m.group(), 0.9)
+                    if f:
+                        yield f
+
+        for m in self._labels.finditer(text):
+            pos, confidence = m.end(), 0.9
+            while True:
+                value = self._name_at(text, pos)
+                if value is None:
+                    break
+                f = emit(pos, value, confidence)
+                if f:
+                    yield f
+                sep = _LIST_SEP.match(text, pos + len(value))
+                if sep is None:
+                    break
+                pos, confidence = sep.end(), 0.85
+
+        for m in self._titles.finditer(text):
+            t = m.start()
+            for n in (4, 3, 2):
+                start = t - n
+                if start >= 0 and self.is_name(text[start:t]) and self._starts(text, start):
+                    f = emit(start, text[start:t], 0.85)
+                    if f:
+                        yield f
+                    break
+
+        for m in self._token.finditer(text):
+            value = m.group()
+            if not self.is_name(value) or not self._in_record(text, m.start(), m.end()):
+                continue
+            f = emit(m.start(), value, 0.7)
+            if f:
+                yield f
+
+    def _in_record(self, text: str, start: int, end: int) -> bool:
+        """Whether a stand-alone token sits in a personal record: its sex right
+        after it, or an ID/phone number on the same line or clause."""
+        if _SEX_AFTER.match(text, end):
+            return True
+        lo, hi = max(0, start - 30), min(len(text), end + _RECORD_WINDOW)
+        stop = _LINE_END.search(text, end, hi)
+        if stop:
+            hi = stop.start()
+        back = text.rfind("\n", lo, start)
+        for c in _RECORD.finditer(text, back + 1 if back >= 0 else lo, hi):
+            return True
+        return False
