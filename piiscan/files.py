@@ -1,4 +1,15 @@
-"""Scanning files and folders: pick a reader, scan its segments, locate findings."""
+"""Scanning files and folders: pick a reader, scan what it yields, locate findings.
+
+- Readers yield :class:`~piiscan.readers.Segment` (text), :class:`~piiscan.tables.Table`
+  (scanned column by column, see :mod:`piiscan.tables`) or
+  :class:`~piiscan.readers.registry.Note` (e.g. an image-only PDF page).
+- Zip members are scanned as files and reported as ``archive.zip!inner/path.csv``.
+- A file that cannot be read is a :class:`FileResult` with ``error`` (corrupt,
+  encrypted, I/O); one not scanned on purpose has ``skipped`` (binary,
+  unsupported format, too large). Neither stops the scan of other files.
+- ``jobs > 1`` scans batches of files in worker processes; results come back in
+  the same order and are identical to ``jobs=1``.
+"""
 from __future__ import annotations
 
 import bisect
@@ -6,62 +17,171 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import regex
 
 from .finding import Finding
 from .readers import ReadError, Segment
-from .readers import text as text_reader
+from .readers import registry
+from .readers.text import looks_binary
 from .scanner import Scanner
+from .tables import ColumnClass, Table, scan_table
 
 _NEWLINE = regex.compile(r"\r\n|\r|\n")
+
+IGNORE_FILE = ".piiscanignore"
 
 
 @dataclass
 class FileResult:
-    """What scanning one file gave: findings, or why it was not scanned."""
+    """What scanning one file gave: findings, or why it was not (fully) scanned.
+
+    ``notes`` are things the user must know about a scanned file: pages not
+    scanned (image-only PDF pages), columns whose numbers lost digits in Excel.
+    """
 
     path: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # unreadable: corrupt, encrypted, I/O error
     skipped: str | None = None  # deliberately not scanned: binary, too large, unsupported
     size: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
-def reader_for(path: Path) -> Callable[[Path], Iterable[Segment]]:
+def reader_for(path: Path) -> Callable[[Path], Iterable[Any]]:
     """The reader for a file, chosen by its extension; text is the fallback."""
-    from .readers import registry
-
     return registry.reader_for(path)
 
 
 def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[Finding]:
-    """Findings in one file, each carrying ``path`` and its location.
+    """Findings in one file (for a zip: in all its members), each carrying ``path`` and its location.
 
     Raises :class:`~piiscan.readers.ReadError` when the file cannot be read.
     """
-    result = scan_file_result(Path(path), scanner or _default_scanner())
-    if result.error:
-        raise ReadError(f"{path}: {result.error}")
-    return result.findings
+    findings: list[Finding] = []
+    for result in scan_file_results(Path(path), scanner or _default_scanner(), None):
+        if result.error:
+            raise ReadError(f"{result.path}: {result.error}")
+        findings.extend(result.findings)
+    return findings
 
 
 def scan_file_result(path: Path, scanner: Scanner, display_path: str | None = None) -> FileResult:
-    shown = display_path or str(path)
-    result = FileResult(shown)
+    """One file's result (a zip's members are merged into one result)."""
+    results = scan_file_results(path, scanner, None, display_path)
+    if len(results) == 1 and results[0].path == (display_path or str(path)):
+        return results[0]
+    merged = FileResult(display_path or str(path), size=_size(path))
+    for r in results:
+        merged.findings.extend(r.findings)
+        merged.notes.extend(f"{r.path}: {n}" for n in r.notes)
+        if r.error:
+            merged.notes.append(f"{r.path}: error: {r.error}")
+    return merged
+
+
+def _size(path: Path) -> int:
     try:
-        result.size = path.stat().st_size
-        read = reader_for(path)
-        findings: list[Finding] = []
-        for segment in read(path):
-            findings.extend(locate(scanner.scan(segment.text, label=segment.label), segment, shown))
-        result.findings = findings
-    except ReadError as exc:
-        result.error = str(exc)
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = None,
+                      display_path: str | None = None) -> list[FileResult]:
+    """Results for one file: one, or for a zip one per member (plus the zip's own if it failed).
+
+    Never raises for a bad file: errors and skips are in the results. This is
+    the unit of work for parallel engines (``jobs``, Dask).
+    """
+    shown = display_path or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return [FileResult(shown, error=exc.strerror or str(exc))]
+    if max_file_size is not None and size > max_file_size:
+        return [FileResult(shown, skipped=f"too large ({size} bytes > {max_file_size})", size=size)]
+    reason = registry.unsupported_reason(path.name)
+    if reason:
+        return [FileResult(shown, skipped=f"unsupported format: {reason}", size=size)]
+    if registry.is_archive(path.name):
+        return _scan_archive(path, shown, size, scanner, max_file_size)
+    result = FileResult(shown, size=size)
+    try:
+        data = path.read_bytes()
     except OSError as exc:
         result.error = exc.strerror or str(exc)
-    return result
+        return [result]
+    _scan_bytes(data, path.name, scanner, result)
+    return [result]
+
+
+def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) -> None:
+    module = registry.module_for(name)
+    if module.__name__.endswith(".text") and looks_binary(data):
+        result.skipped = "binary file (unsupported format)"
+        return
+    try:
+        _scan_items(module.read_bytes(data, name), scanner, result)
+    except ReadError as exc:
+        result.findings = []
+        result.error = str(exc)
+    except MemoryError:
+        result.findings = []
+        result.error = "out of memory while reading"
+    except Exception as exc:  # a reader library failing on hostile input must not stop the scan
+        result.findings = []
+        result.error = f"cannot read ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> None:
+    for item in items:
+        if isinstance(item, registry.Note):
+            result.notes.append(str(item))
+        elif isinstance(item, Table):
+            found, classes = scan_table(item, scanner)
+            result.findings.extend(f.with_location(path=result.path) for f in found)
+            result.notes.extend(_class_notes(item, classes))
+        else:
+            result.findings.extend(locate(scanner.scan(item.text, label=item.label), item, result.path))
+
+
+def _class_notes(table: Table, classes: list[ColumnClass]) -> Iterator[str]:
+    where = "".join(f"{k} {v} " for k, v in table.location.items())
+    for c in classes:
+        if c.note:
+            yield f"{where}column {c.column!r}: {c.note}"
+
+
+def _scan_archive(path: Path, shown: str, size: int, scanner: Scanner, max_file_size: int | None) -> list[FileResult]:
+    from .readers import archive
+
+    results: list[FileResult] = []
+    try:
+        with path.open("rb") as fh:
+            for name, data in archive.iter_members(fh, prefix=f"{shown}!"):
+                if isinstance(data, ReadError):
+                    results.append(FileResult(name, error=str(data)))
+                    continue
+                r = FileResult(name, size=len(data))
+                inner = name.rsplit("!", 1)[-1]
+                reason = registry.unsupported_reason(inner)
+                if reason:
+                    r.skipped = f"unsupported format: {reason}"
+                elif max_file_size is not None and len(data) > max_file_size:
+                    r.skipped = f"too large ({len(data)} bytes > {max_file_size})"
+                else:
+                    _scan_bytes(data, inner, scanner, r)
+                results.append(r)
+    except ReadError as exc:
+        # A bomb or a corrupt archive: what was read before stays, the archive reports why it stopped.
+        results.append(FileResult(shown, error=str(exc), size=size))
+    except OSError as exc:
+        results.append(FileResult(shown, error=exc.strerror or str(exc), size=size))
+    if not results:
+        results.append(FileResult(shown, size=size, notes=["empty archive"]))
+    return results
 
 
 def locate(findings: list[Finding], segment: Segment, path: str) -> Iterator[Finding]:
@@ -78,6 +198,22 @@ def locate(findings: list[Finding], segment: Segment, path: str) -> Iterator[Fin
             yield f.with_location(path=path, **segment.location)
 
 
+# --- walking folders --------------------------------------------------------
+
+def _load_ignore(folder: Path):
+    """The gitignore-style spec in ``folder/.piiscanignore``, or None."""
+    f = folder / IGNORE_FILE
+    if not f.is_file():
+        return None
+    import pathspec
+
+    try:
+        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 def iter_files(
     paths: Iterable[str | os.PathLike],
     *,
@@ -88,45 +224,77 @@ def iter_files(
     """Files under ``paths``: folders walked recursively in sorted order.
 
     ``include``/``exclude`` are glob patterns matched against the path
-    relative to the folder given (``*.csv``, ``archive/**``). Symlinks are
-    not followed unless asked; hidden folders (``.git``) are not entered.
-    A path given explicitly is always yielded.
+    relative to the folder given (``*.csv``, ``archive/**``). A
+    ``.piiscanignore`` file (gitignore syntax) in the folder or any
+    sub-folder excludes what it matches, relative to where it sits.
+    Symlinks are not followed unless asked; hidden folders (``.git``) are
+    not entered. A path given explicitly is always yielded.
     """
     for p in paths:
         p = Path(p)
         if not p.is_dir():
             yield p
             continue
+        specs: dict[str, Any] = {}  # folder relative to p ("" = p) -> spec
         for root, dirs, files in os.walk(p, followlinks=follow_symlinks):
+            root_rel = Path(root).relative_to(p).as_posix()
+            root_rel = "" if root_rel == "." else root_rel
+            spec = _load_ignore(Path(root))
+            if spec is not None:
+                specs[root_rel] = spec
             dirs[:] = sorted(
                 d for d in dirs
-                if not d.startswith(".") and (follow_symlinks or not os.path.islink(os.path.join(root, d)))
+                if not d.startswith(".")
+                and (follow_symlinks or not os.path.islink(os.path.join(root, d)))
+                and not _ignored(specs, _join(root_rel, d) + "/")
             )
             for name in sorted(files):
+                if name == IGNORE_FILE:
+                    continue
                 full = Path(root, name)
                 if full.is_symlink() and not follow_symlinks:
                     continue
-                rel = full.relative_to(p).as_posix()
+                rel = _join(root_rel, name)
                 if include and not any(_glob_match(rel, g) for g in include):
                     continue
-                if any(_glob_match(rel, g) for g in exclude):
+                if any(_glob_match(rel, g) for g in exclude) or _ignored(specs, rel):
                     continue
                 yield full
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}/{b}" if a else b
+
+
+def _ignored(specs: dict[str, Any], rel: str) -> bool:
+    for base, spec in specs.items():
+        if base == "":
+            if spec.match_file(rel):
+                return True
+        elif rel.startswith(base + "/") and spec.match_file(rel[len(base) + 1:]):
+            return True
+    return False
 
 
 def _glob_match(rel: str, pattern: str) -> bool:
     return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern)
 
 
-def scan_path(path: str | os.PathLike, scanner: Scanner | None = None) -> list[Finding]:
+# --- scanning many files ------------------------------------------------------
+
+def scan_path(path: str | os.PathLike, scanner: Scanner | None = None, *, jobs: int = 1) -> list[Finding]:
     """Findings in a file or, recursively, a folder; each carries its ``path``.
 
-    Unreadable files are skipped here; use :func:`scan_results` to see why.
+    Unreadable files are left out here; use :func:`scan_results` to see why.
     """
     out: list[Finding] = []
-    for result in scan_results([path], scanner):
+    for result in scan_results([path], scanner, jobs=jobs):
         out.extend(result.findings)
     return out
+
+
+BATCH_FILES = 16  # files per task: a task costs ~ms of pickling, a file usually more
+BATCH_BYTES = 8 * 1024**2
 
 
 def scan_results(
@@ -139,19 +307,92 @@ def scan_results(
     max_file_size: int | None = None,
     jobs: int = 1,
 ) -> Iterator[FileResult]:
-    """One :class:`FileResult` per file, in a stable (sorted walk) order."""
+    """:class:`FileResult` per file (per member for zips), in a stable (sorted walk) order.
+
+    With ``jobs > 1`` batches of files are scanned in worker processes; the
+    results are the same as with ``jobs=1`` and come in the same order.
+    """
     scanner = scanner or _default_scanner()
-    for file in iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks):
-        if max_file_size is not None:
+    files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
+    if jobs <= 1 or len(files) < 2:
+        for file in files:
+            yield from scan_file_results(file, scanner, max_file_size)
+        return
+    yield from _scan_parallel(files, scanner, max_file_size, jobs)
+
+
+def _batches(files: list[Path], jobs: int) -> list[list[Path]]:
+    # Small enough that every worker gets several (load balance), large enough to amortise a task.
+    per = max(1, min(BATCH_FILES, len(files) // (jobs * 4) or 1))
+    batches: list[list[Path]] = []
+    cur: list[Path] = []
+    cur_bytes = 0
+    for f in files:
+        cur.append(f)
+        cur_bytes += _size(f)
+        if len(cur) >= per or cur_bytes >= BATCH_BYTES:
+            batches.append(cur)
+            cur, cur_bytes = [], 0
+    if cur:
+        batches.append(cur)
+    return batches
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(scanner: Scanner, max_file_size: int | None) -> None:
+    _WORKER["scanner"] = scanner
+    _WORKER["max_file_size"] = max_file_size
+
+
+def _scan_batch(files: list[Path]) -> list[FileResult]:
+    out: list[FileResult] = []
+    for f in files:
+        out.extend(scan_file_results(f, _WORKER["scanner"], _WORKER["max_file_size"]))
+    return out
+
+
+def _scan_parallel(files: list[Path], scanner: Scanner, max_file_size: int | None, jobs: int) -> Iterator[FileResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    batches = _batches(files, jobs)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_init_worker,
+                             initargs=(scanner, max_file_size)) as pool:
+        futures = [pool.submit(_scan_batch, b) for b in batches]
+        for batch, fut in zip(batches, futures):
             try:
-                size = file.stat().st_size
-            except OSError as exc:
-                yield FileResult(str(file), error=exc.strerror or str(exc))
-                continue
-            if size > max_file_size:
-                yield FileResult(str(file), skipped=f"too large ({size} bytes > {max_file_size})", size=size)
-                continue
-        yield scan_file_result(file, scanner)
+                results = fut.result()
+            except BrokenProcessPool:
+                # A worker died (crash in a reader library, killed for memory): these files
+                # get an error each, so exit code 2 says the scan is incomplete.
+                results = [FileResult(str(f), error="scan worker died while reading this batch") for f in batch]
+            yield from results
+
+
+# --- data frames ------------------------------------------------------------
+
+def scan_dataframe(df: Any, scanner: Scanner | None = None) -> tuple[list[Finding], list[ColumnClass]]:
+    """Findings in a pandas DataFrame and a classification of every column.
+
+    Columns are classified from their names and values like any table; each
+    finding carries ``row`` (1-based position in the frame) and ``column``
+    (the column name). Returns ``(findings, classes)``.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"姓名": ["张三"], "联系电话": ["13800138000"], "补贴金额": [13800138000]})
+    >>> findings, classes = scan_dataframe(df)
+    >>> [(f.type, f.row, f.column) for f in findings if f.type == "CN_MOBILE"]
+    [('CN_MOBILE', 1, '联系电话')]
+    >>> [(c.column, c.type, c.source) for c in classes][1:]
+    [('联系电话', 'CN_MOBILE', 'header+values'), ('补贴金额', None, 'non-personal')]
+    """
+    scanner = scanner or _default_scanner()
+    header = [str(c) for c in df.columns]
+    frame = df.astype(object)
+    rows = frame.where(frame.notna(), None).values.tolist()
+    return scan_table(Table(rows, header=header), scanner)
 
 
 _SCANNER: Scanner | None = None

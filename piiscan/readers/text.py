@@ -87,3 +87,11 @@ def read(path: Path) -> Iterator[Segment]:
         raise ReadError("binary file, not text")
     text, _ = decode(data)
     yield Segment(text, line_offsets=True)
+
+
+def read_bytes(data: bytes, name: str = "") -> Iterator[Segment]:
+    """Like :func:`read`, for content already in memory (zip members)."""
+    if looks_binary(data):
+        raise ReadError("binary file, not text")
+    text, _ = decode(data)
+    yield Segment(text, line_offsets=True)

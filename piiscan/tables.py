@@ -1,0 +1,383 @@
+"""Tables read as tables: classify each column once, then scan its cells with that prior.
+
+Every table reader (CSV, Excel, PDF, Word, HTML) and :func:`piiscan.files.scan_dataframe`
+goes through :func:`scan_table`:
+
+1. the header row is found (title rows above it are scanned as plain text);
+2. each column is classified from its header (``patterns/column_headers.toml``)
+   and from a sample of its values (the share of cells that validate as one type);
+3. every cell of a column is scanned with the column's header as ``label`` — so a
+   non-Luhn account number under 银行账号 or a bare 张三 under 姓名 is reported —
+   while known non-personal columns (序号, 补贴金额, 出厂编号, 型号, 购机日期) are
+   not scanned at all unless their values say otherwise;
+4. findings carry ``row`` (1-based data row: the first row under the header is 1),
+   ``column`` (the header text) and the table's ``sheet``/``page``.
+
+Excel stores numbers in 15 significant digits, so an 18-digit ID typed as a
+number comes back as e.g. ``3.61025198001011e17``: the last digits are gone and
+no checksum can pass. Such cells are still personal information (region, birth
+date and most of the sequence survive), so they are reported as findings of the
+column's type with confidence 0.6 and detector ``numeric_cell_lost_digits``,
+and the column's classification carries a note saying why.
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Iterator, Sequence
+
+import regex
+
+from . import patterns, regions
+from .finding import (BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS,
+                      PERSON_NAME, Finding)
+from .readers import Segment
+from .validators import resident_id
+
+PHONE = "PHONE"  # a header kind: mobile or landline, the values decide
+NONE = "none"  # a header kind: known not to hold personal information
+
+#: Detector name (and confidence) for numeric cells that lost digits.
+LOST_DIGITS = "numeric_cell_lost_digits"
+LOST_DIGITS_CONFIDENCE = 0.6
+
+SAMPLE_CELLS = 100  # cells per column scanned without a label to classify by values
+VALUE_SHARE = 0.5  # share of sampled cells that must hold one type to classify a column by values
+OVERRIDE_SHARE = 0.8  # share needed to scan a column whose header says it is not personal
+# Types whose values validate by themselves (checksum or allocated prefix):
+# only these may override a "non-personal" header.
+_SELF_VALIDATING = frozenset({CN_RESIDENT_ID, BANK_CARD, CN_MOBILE, EMAIL_ADDRESS})
+
+_NORMALISE = regex.compile(r"[\s\u3000:：*＊()（）\[\]【】<>《》\"'“”‘’/、,，.。_\-]+|（?(?:必填|选填)）?")
+
+
+@dataclass
+class Table:
+    """Raw cells of one table, as a reader found them.
+
+    ``rows`` hold str, int, float, date/datetime or None. If ``header`` is
+    given, every row is a data row; otherwise the header row is looked for
+    in the first rows. ``first_row`` numbers the first data row (a PDF table
+    continued on the next page goes on counting).
+    """
+
+    rows: list[list[Any]]
+    location: dict[str, Any] = field(default_factory=dict)
+    header: list[str] | None = None
+    first_row: int = 1
+
+    def segments(self) -> Iterator[Segment]:
+        """The table as one Segment per non-empty cell (for consumers that only take segments)."""
+        header, data, preface = split_header(self.rows) if self.header is None else (self.header, self.rows, [])
+        for row in preface:
+            for cell in row:
+                text, _ = cell_text(cell)
+                if text:
+                    yield Segment(text, location=dict(self.location))
+        for r, row in enumerate(data, self.first_row):
+            for c, cell in enumerate(row):
+                text, _ = cell_text(cell)
+                if text:
+                    name = header[c] if c < len(header) else f"列{c + 1}"
+                    yield Segment(text, label=name, location={**self.location, "row": r, "column": name})
+
+
+@dataclass(frozen=True)
+class ColumnClass:
+    """What one column holds, as :func:`classify_columns` decided."""
+
+    column: str  # header text
+    index: int  # 0-based position
+    type: str | None  # entity type, or None (non-personal or nothing recognised)
+    share: float  # share of non-empty sampled cells holding ``type``
+    confidence: float
+    source: str  # "header", "values", "header+values", "non-personal", "unknown"
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+# --- headers -------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _header_data() -> tuple[dict[str, str], list[str], dict[str, str]]:
+    data = patterns.toml("column_headers.toml")
+    words: dict[str, str] = {}
+    for kind, entries in data["types"].items():
+        for w in entries:
+            words[normalise_header(w)] = NONE if kind == "none" else kind
+    longest_first = sorted(words, key=len, reverse=True)
+    return words, longest_first, dict(data["labels"])
+
+
+def normalise_header(header: Any) -> str:
+    """Header text without spaces, brackets, punctuation or 必填 notes, lower-cased.
+
+    >>> normalise_header(' 身份证号码\\n（必填） ')
+    '身份证号码'
+    """
+    return _NORMALISE.sub("", str(header or "")).lower()
+
+
+def header_kind(header: Any) -> str | None:
+    """An entity type, ``"PHONE"``, ``"none"`` (non-personal) or None (unknown) for a header.
+
+    >>> header_kind('户主姓名'), header_kind('联系电话'), header_kind('补贴金额（元）'), header_kind('机具')
+    ('PERSON_NAME', 'PHONE', 'none', None)
+    >>> header_kind('户主证件号码')
+    'CN_RESIDENT_ID'
+    """
+    h = normalise_header(header)
+    if not h:
+        return None
+    words, longest_first, _ = _header_data()
+    if h in words:
+        return words[h]
+    for w in longest_first:  # longest contained entry: 户主证件号码 -> 证件号码, not 户主
+        if w in h:
+            return words[w]
+    return None
+
+
+def _kind_types(kind: str | None) -> frozenset[str]:
+    if kind == PHONE:
+        return frozenset({CN_MOBILE, CN_LANDLINE})
+    if kind in (None, NONE):
+        return frozenset()
+    return frozenset({kind})
+
+
+def canonical_label(kind: str) -> str:
+    return _header_data()[2].get(kind, "")
+
+
+def find_header_row(rows: Sequence[Sequence[Any]], look: int = 10) -> int | None:
+    """Index of the header row among the first ``look`` rows, or None.
+
+    The header is the first row with the most cells naming a known column
+    (at least two, or one in a one-column table).
+    """
+    best, best_score = None, 0
+    for i, row in enumerate(rows[:look]):
+        score = sum(1 for c in row if isinstance(c, str) and header_kind(c) is not None)
+        if score > best_score:
+            best, best_score = i, score
+    width = max((len(r) for r in rows), default=0)
+    if best is not None and (best_score >= 2 or (best_score == 1 and width == 1)):
+        return best
+    return None
+
+
+def split_header(rows: Sequence[Sequence[Any]], look: int = 10) -> tuple[list[str], list[list[Any]], list[list[Any]]]:
+    """(header names, data rows, rows above the header).
+
+    Without a row of known column names, a first row of short texts without
+    digits is the header; otherwise the table has none and columns are
+    called 列1, 列2, ….
+    """
+    width = max((len(r) for r in rows), default=0)
+    best = find_header_row(rows, look)
+    if best is not None:
+        return header_names(rows[best], width), [list(r) for r in rows[best + 1:]], [list(r) for r in rows[:best]]
+    if rows and _looks_like_header(rows[0]):
+        return header_names(rows[0], width), [list(r) for r in rows[1:]], []
+    return header_names([], width), [list(r) for r in rows], []
+
+
+def _looks_like_header(row: Sequence[Any]) -> bool:
+    texts = [c for c in row if c not in (None, "")]
+    return bool(texts) and all(isinstance(c, str) and len(c) <= 20 and not any(ch.isdigit() for ch in c) for c in texts)
+
+
+def header_names(row: Sequence[Any], width: int) -> list[str]:
+    """Column names from a header row: wrapped text joined, blanks named 列N, repeats numbered."""
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for i in range(width):
+        raw = row[i] if i < len(row) else None
+        # Headers wrap inside their cell (身份证\n号码): one name.
+        name = regex.sub(r"\s*\n\s*", "", str(raw)).strip() if raw not in (None, "") else f"列{i + 1}"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names
+
+
+# --- cells ---------------------------------------------------------------
+
+def cell_text(value: Any) -> tuple[str, bool]:
+    """(text of a cell, lost_digits).
+
+    Integral floats print without ``.0`` (a phone typed as a number reads
+    13800138000); numbers of 16+ digits cannot be held by Excel and have lost
+    their last digits: their text is the 15 significant digits padded with zeros.
+
+    >>> cell_text(13800138000.0)
+    ('13800138000', False)
+    >>> cell_text(3.61025198001011e17)
+    ('361025198001011000', True)
+    >>> cell_text(' 张三\\n')
+    ('张三', False)
+    """
+    if value is None:
+        return "", False
+    if isinstance(value, str):
+        # A value wrapped over lines in a cell (PDF, Excel alt-enter) is one value.
+        return (regex.sub(r"\s*\n\s*", "", value).strip() if "\n" in value else value.strip()), False
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "", False
+        if isinstance(value, float) and not value.is_integer():
+            return repr(value), False
+        if abs(value) >= 1e15:
+            # Excel keeps 15 significant digits; anything longer is padded noise.
+            return str(int(Decimal(repr(float(value))).quantize(Decimal(1)))), True
+        return str(int(value)), False
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat(), False
+    return str(value).strip(), False
+
+
+def _plausible_id_prefix(digits: str) -> bool:
+    """First 14 digits of an 18-digit number look like region + birth date."""
+    if len(digits) != 18 or not regions.is_known_code(digits[:6]):
+        return False
+    try:
+        resident_id.birth_date(digits[:17] + "0")
+    except Exception:
+        return False
+    return True
+
+
+# --- classification and scanning ----------------------------------------
+
+def classify_columns(header: Sequence[str], data: Sequence[Sequence[Any]], scanner) -> list[ColumnClass]:
+    """Classify each column from its header and a sample of its values."""
+    out = []
+    for c, name in enumerate(header):
+        kind = header_kind(name)
+        texts: list[str] = []
+        lost = lost_id = 0
+        for row in data:
+            if c >= len(row):
+                continue
+            text, lost_digits = cell_text(row[c])
+            if not text:
+                continue
+            if lost_digits:
+                lost += 1
+                lost_id += _plausible_id_prefix(text)
+            texts.append(text)
+            if len(texts) >= SAMPLE_CELLS:
+                break
+        counts: Counter[str] = Counter()
+        for text in texts:
+            # Without the label: what do the values say by themselves?
+            # A cell counts for a type when a finding covers most of it.
+            kinds = {f.type for f in scanner.scan(text) if (f.end - f.start) * 2 >= len(text)}
+            counts.update(kinds)
+        n = len(texts)
+        value_type, value_share = (counts.most_common(1)[0] if counts else (None, 0))
+        value_share = value_share / n if n else 0.0
+        header_types = _kind_types(kind)
+        note = None
+        if lost and lost * 2 >= n:
+            lost_type = BANK_CARD if kind == BANK_CARD else CN_RESIDENT_ID
+            if kind in (CN_RESIDENT_ID, BANK_CARD) or lost_id * 2 >= lost:
+                note = (f"{lost} of {n} sampled cells are numbers with 16+ digits stored as numeric cells: "
+                        f"digits after the 15th are lost; probable {lost_type} column (store it as text)")
+                out.append(ColumnClass(name, c, lost_type, round(lost / n, 3), LOST_DIGITS_CONFIDENCE,
+                                       "header+values" if kind == lost_type else "values", note))
+                continue
+        if kind == NONE:
+            if value_type in _SELF_VALIDATING and value_share >= OVERRIDE_SHARE:
+                note = f"header {name!r} names a non-personal column but {value_share:.0%} of its values are {value_type}"
+                out.append(ColumnClass(name, c, value_type, round(value_share, 3), 0.8, "values", note))
+            else:
+                out.append(ColumnClass(name, c, None, 0.0, 0.9, "non-personal"))
+            continue
+        if header_types:
+            if value_type in header_types:
+                ctype = value_type
+            else:
+                ctype = CN_MOBILE if kind == PHONE else kind
+            share = counts[ctype] / n if n else 0.0
+            agree = share >= VALUE_SHARE
+            out.append(ColumnClass(name, c, ctype, round(share, 3), 0.95 if agree else 0.8,
+                                   "header+values" if agree else "header"))
+            continue
+        if value_type and value_share >= VALUE_SHARE:
+            out.append(ColumnClass(name, c, value_type, round(value_share, 3), round(0.5 + value_share / 2, 2), "values"))
+        else:
+            out.append(ColumnClass(name, c, None, round(value_share, 3), 0.0, "unknown"))
+    return out
+
+
+def _label_for(col: ColumnClass) -> str:
+    """The context the detectors see for a cell of ``col``.
+
+    The header itself, plus the canonical header of the column's type when the
+    header is not one the detectors know (户主证件 → 身份证号码): the detectors'
+    context words then apply whatever the publisher called the column.
+    """
+    if col.type is None or col.source == "unknown":
+        return col.column
+    kind = PHONE if col.type in (CN_MOBILE, CN_LANDLINE) else col.type
+    canonical = canonical_label(kind)
+    if not canonical or canonical in col.column:
+        return col.column
+    return f"{col.column} {canonical}"
+
+
+def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]:
+    """Findings in a table (with ``row``/``column`` and the table's location) and its column classes."""
+    if table.header is not None:
+        header, data, preface = list(table.header), table.rows, []
+        width = max([len(header)] + [len(r) for r in data])
+        header = header + [f"列{i + 1}" for i in range(len(header), width)]
+    else:
+        header, data, preface = split_header(table.rows)
+    findings: list[Finding] = []
+    loc = table.location
+    for row in preface:  # titles and notes above the header: plain text
+        for cell in row:
+            text, _ = cell_text(cell)
+            if text:
+                findings.extend(f.with_location(**loc) for f in scanner.scan(text))
+    classes = classify_columns(header, data, scanner)
+    wanted = scanner.types
+    for col in classes:
+        if col.source == "non-personal":
+            continue
+        c, name = col.index, col.column
+        label = _label_for(col)
+        lost_ok = col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
+        col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
+        cells = hits = 0
+        for r, row in enumerate(data, table.first_row):
+            if c >= len(row):
+                continue
+            text, lost_digits = cell_text(row[c])
+            if not text:
+                continue
+            cells += 1
+            where = {**loc, "row": r, "column": name}
+            if lost_digits:
+                if lost_ok and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence:
+                    findings.append(Finding(col.type, 0, len(text), text, LOST_DIGITS_CONFIDENCE, LOST_DIGITS, **where))
+                    hits += 1
+                continue
+            found = scanner.scan(text, label=label)
+            if found:
+                hits += any(f.type in col_types for f in found)
+                findings.extend(f.with_location(**where) for f in found)
+        if col.source in ("header", "header+values") and cells:
+            # With the header as context, the share is what was actually found.
+            classes[col.index] = replace(col, share=round(hits / cells, 3))
+    return findings, classes
