@@ -83,16 +83,29 @@ def test_since_checks_only_what_the_branch_changes(tmp_path, rng, monkeypatch):
     assert res.exit_code == 2 and "error" in res.stderr
 
 
-def _read_zfile(path: Path):
-    """A stand-in binary format (zlib-compressed UTF-8) with its own reader."""
-    yield Segment(zlib.decompress(path.read_bytes()).decode("utf-8"), label=None, location={"page": 1})
+def _zdoc_segments(data: bytes):
+    yield Segment(zlib.decompress(data).decode("utf-8"), label=None, location={"page": 1})
+
+
+def register_zdoc(monkeypatch) -> None:
+    """A stand-in binary format (zlib-compressed UTF-8) with its own reader, registered by extension."""
+    import sys
+    import types
+
+    if hasattr(registry, "MODULES"):  # extension -> reader module under piiscan.readers
+        mod = types.ModuleType("piiscan.readers._test_zdoc")
+        mod.read_bytes = lambda data, name="": _zdoc_segments(data)
+        mod.read = lambda path: _zdoc_segments(Path(path).read_bytes())
+        monkeypatch.setitem(sys.modules, mod.__name__, mod)
+        monkeypatch.setitem(registry.MODULES, ".zdoc", "_test_zdoc")
+    else:  # the older extension -> reader function table
+        monkeypatch.setitem(registry.READERS, ".zdoc", lambda path: _zdoc_segments(Path(path).read_bytes()))
 
 
 def test_binary_formats_are_read_from_blobs_with_their_reader(tmp_path, rng, monkeypatch):
     # A registered reader for a binary extension must get the blob as a file with the
     # same extension: git diff would only say "Binary files differ".
-    original = registry.reader_for
-    monkeypatch.setattr(registry, "reader_for", lambda p: _read_zfile if p.suffix == ".zdoc" else original(p))
+    register_zdoc(monkeypatch)
     repo = make_repo(tmp_path)
     rows = notice_rows(rng, 2)
     (repo / "reports").mkdir()

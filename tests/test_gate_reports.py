@@ -116,3 +116,13 @@ def test_html_report_self_contained_masked_and_escaped(rng, tmp_path, monkeypatc
     assert res.exit_code == 1
     html = (repo / "r.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html and rid not in html
+
+
+def test_zip_member_points_at_the_archive(tmp_path):
+    f = Finding("CN_MOBILE", 0, 11, "13912345678", 0.9, "cn_mobile", path="pub/b.zip!inner/a.txt", line=4, column=2)
+    result = evaluate([(Target(tmp_path / "b.zip", "pub/b.zip!inner/a.txt"), FileResult(f.path, [f]))], GateConfig())
+    r = to_sarif(result)["runs"][0]["results"][0]
+    assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pub/b.zip"
+    assert r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    assert "in inner/a.txt" in r["message"]["text"] and "13912345678" not in json.dumps(r)
+    assert GateConfig.from_dict({"overrides": [{"paths": ["pub/*.zip"], "skip": True}]}).policy_for(f.path).skip

@@ -182,7 +182,11 @@ def path_matches(rel: str, pattern: str) -> bool:
     >>> path_matches("public/contacts/office.csv", "public/**"), path_matches("a/b.csv", "*.csv")
     (True, True)
     """
-    return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern)
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern):
+        return True
+    # A zip member ("a.zip!inner/b.csv") is governed by the archive's path as well.
+    archive, sep, _ = rel.partition("!")
+    return bool(sep) and path_matches(archive, pattern)
 
 
 def find_config(start: Path, stop: Path | None = None) -> Path | None:

@@ -118,12 +118,20 @@ def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: 
     by_real = {str(t.real): t for t in targets}
     out = []
     for r in scan_results([t.real for t in targets], scanner, max_file_size=max_file_size, jobs=jobs):
-        t = by_real.get(r.path) or by_real.get(str(Path(r.path)))
-        if t is None:  # a reader that expands archives may report members; keep them
-            out.append((Target(Path(r.path), r.path), r))
-            continue
-        r.path = t.rel
-        r.findings = [f.with_location(path=t.rel) for f in r.findings]
+        t = by_real.get(r.path)
+        if t is not None:
+            shown = t.rel
+        else:
+            # Archive members come back as "<archive>!<member>": keep the member, show the repo path.
+            archive, sep, member = r.path.partition("!")
+            t = by_real.get(archive)
+            if t is None or not sep:
+                out.append((Target(Path(r.path), r.path), r))
+                continue
+            shown = f"{t.rel}!{member}"
+            t = Target(t.real, shown)
+        r.path = shown
+        r.findings = [f.with_location(path=shown) for f in r.findings]
         _binary_is_skip(r, t)
         if any(f.line is not None for f in r.findings):
             t = Target(t.real, t.rel, frozenset(inline_allowed_lines(t.real)))

@@ -65,8 +65,17 @@ def rules() -> list[dict[str, Any]]:
     return out
 
 
+def _split_member(path: str | None) -> tuple[str, str | None]:
+    """``a.zip!inner/b.xlsx`` -> (``a.zip``, ``inner/b.xlsx``): code scanning can only point at the archive."""
+    archive, sep, member = (path or "").partition("!")
+    return archive, (member if sep else None)
+
+
 def _where_text(f: Finding) -> str:
     parts = []
+    member = _split_member(f.path)[1]
+    if member:
+        parts.append(f"in {member}")
     if f.sheet is not None:
         parts.append(f"sheet {f.sheet}")
     if f.page is not None:
@@ -79,11 +88,13 @@ def _where_text(f: Finding) -> str:
 
 
 def _region(f: Finding) -> dict[str, int]:
-    if f.line is not None and isinstance(f.column, int):
+    if f.line is not None and isinstance(f.column, int) and _split_member(f.path)[1] is None:
         # endColumn is exclusive in SARIF; columns count code points (see run.columnKind).
         return {"startLine": f.line, "startColumn": f.column, "endLine": f.line, "endColumn": f.column + len(f.value)}
     # No line (a table cell, a PDF page): GitHub still wants a region; the message says where.
-    return {"startLine": f.line or 1, "startColumn": 1, "endLine": f.line or 1, "endColumn": 2}
+    # A zip member's lines are not the archive's lines either.
+    line = f.line if f.line is not None and _split_member(f.path)[1] is None else 1
+    return {"startLine": line, "startColumn": 1, "endLine": line, "endColumn": 2}
 
 
 def fingerprinter(hasher: Hasher | None) -> Callable[[Finding], str]:
@@ -127,7 +138,7 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
             "message": {"text": text},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(f.path or "", safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": quote(_split_member(f.path)[0], safe="/"), "uriBaseId": "%SRCROOT%"},
                     "region": _region(f),
                 },
             }],
@@ -142,7 +153,7 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
     truncated = len(results) > GITHUB_MAX_RESULTS
     notifications = [
         {"level": "error", "message": {"text": f"{r.path}: {r.error}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(r.path, safe="/"),
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(_split_member(r.path)[0], safe="/"),
                                                                   "uriBaseId": "%SRCROOT%"}}}]}
         for r in result.errors
     ]
