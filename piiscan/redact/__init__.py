@@ -132,9 +132,17 @@ class Redactor:
                 self._cache[key] = out
         return out
 
-    def redact(self, text: str, *, label: str | None = None) -> tuple[str, list[Change]]:
-        """``text`` with every finding replaced, and the changes made (input offsets)."""
-        findings = [f for f in self.scanner.scan(text, label=label) if f.type in self.types]
+    def redact(
+        self, text: str, *, label: str | None = None, findings: list[Finding] | None = None
+    ) -> tuple[str, list[Change]]:
+        """``text`` with every finding replaced, and the changes made (input offsets).
+
+        ``findings`` (offsets into ``text``, no overlaps) may come from elsewhere,
+        e.g. :func:`piiscan.tables.scan_table`; by default the text is scanned here.
+        """
+        if findings is None:
+            findings = self.scanner.scan(text, label=label)
+        findings = sorted((f for f in findings if f.type in self.types), key=lambda f: f.start)
         if not findings:
             return text, []
         out, changes = self._apply(text, findings)

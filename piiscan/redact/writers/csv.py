@@ -14,7 +14,7 @@ from pathlib import Path
 
 import regex
 
-from .table import CellRedactor
+from .table import redact_rows
 from .text import decode_exact, encode_exact
 from . import write_bytes_atomic
 
@@ -65,18 +65,20 @@ def iter_fields(text: str, delim: str):
 
 
 def redact_csv_text(text: str, delim: str, redactor, report=None) -> str:
-    cells = CellRedactor(redactor, report)
-    headers: list[str] = []
+    fields = list(iter_fields(text, delim))
+    rows: list[list[str]] = []
+    for row, _col, _s, _e, value, _q in fields:
+        while len(rows) <= row:
+            rows.append([])
+        rows[row].append(value)
+    new_cells = redact_rows(rows, redactor, report)
+    if not new_cells:
+        return text
     parts: list[str] = []
     last = 0
-    for row, col, start, end, value, quoted in iter_fields(text, delim):
-        if row == 0:
-            headers.append(value)
-            label = None  # headers are scanned without context
-        else:
-            label = headers[col] if col < len(headers) else None
-        new = cells(value, label)
-        if new == value:
+    for row, col, start, end, value, quoted in fields:
+        new = new_cells.get((row, col))
+        if new is None:
             continue
         if quoted or any(c in new for c in (delim, '"', "\n", "\r")):
             new = '"' + new.replace('"', '""') + '"'
@@ -90,5 +92,11 @@ def redact_csv_text(text: str, delim: str, redactor, report=None) -> str:
 def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     text, bom, encoding = decode_exact(src.read_bytes())
     delim = sniff_delimiter(text, src)
-    out = redact_csv_text(text, delim, redactor, report)
+    try:
+        out = redact_csv_text(text, delim, redactor, report)
+    except ValueError:
+        # Not parseable as CSV (an unbalanced quote): redact it as plain text.
+        out, changes = redactor.redact(text)
+        report.add(changes)
+        report.notes.append("not well-formed CSV: redacted as plain text")
     write_bytes_atomic(dst, encode_exact(out, bom, encoding))

@@ -1,62 +1,95 @@
 """Cell-by-cell redaction shared by the table writers (CSV, Excel, DataFrames).
 
-Each cell is scanned alone with its column header as ``label``, so a bare
-account number under 银行账号 or a bare 张三 under 姓名 is found, exactly as
-the table readers scan it. Cells repeat (the same village, the same bank),
-so results are cached per (header, value).
+Tables are scanned exactly as the table readers scan them, with
+:func:`piiscan.tables.scan_table`: the header row is found (title rows above
+it are plain text), each column is classified once, every cell is scanned
+with its column's header as context (a bare account number under 银行账号,
+a bare 张三 under 姓名), and numbers Excel stored with lost digits are
+reported under ID/card columns. Using the same function as the re-scan means
+the writer redacts what ``piiscan scan`` would report, no more, no less.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
+
+from ... import tables
+from ...finding import Finding
 
 
+def redact_rows(
+    rows: Sequence[Sequence[Any]], redactor, report=None, *, header: list[str] | None = None
+) -> dict[tuple[int, int], str]:
+    """New text for every cell that changes: (row index into ``rows``, column index) → text.
 
-
-class CellRedactor:
-    def __init__(self, redactor, report=None) -> None:
-        self.redactor = redactor
-        self.report = report
-        self._cache: dict[tuple[str | None, str], tuple[str, list]] = {}
-
-    def __call__(self, value: str, header: str | None) -> str:
-        if not value or value.isspace():
-            return value
-        key = (header, value)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self.redactor.redact(value, label=header or None)
-            if len(self._cache) < 500_000:
-                self._cache[key] = hit
-        out, changes = hit
-        if changes and self.report is not None:
-            self.report.add(changes)
-        return out
-
-
-def redact_frame(df: Any, redactor) -> Any:
-    """A redacted copy of ``df``: object/string columns cell by cell, others untouched.
-
-    Integer columns are redacted too when their values are long enough to be
-    numbers people have (a phone stored as int64): they come back as strings.
+    With ``header`` given, every row of ``rows`` is a data row.
     """
-    import pandas as pd
+    table = tables.Table(rows=[list(r) for r in rows], header=header)
+    findings, classes = tables.scan_table(table, redactor.scanner)
+    if header is None:
+        names, data, _preface = tables.split_header(table.rows)
+        first_data = len(table.rows) - len(data)
+    else:
+        names, first_data = list(header), 0
+        width = max([len(names)] + [len(r) for r in rows])
+        names += [f"列{i + 1}" for i in range(len(names), width)]
+    col_index = {n: i for i, n in enumerate(names)}
+    labels = {c.index: _label(c) for c in classes}
 
-    out = df.copy()
-    cells = CellRedactor(redactor)
-    for col in out.columns:
-        series = out[col]
-        header = str(col)
-        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-            uniques = series.dropna().unique()
-            mapping = {v: cells(v, header) if isinstance(v, str) else v for v in uniques}
-            if any(mapping[v] is not v and mapping[v] != v for v in uniques):
-                out[col] = series.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
-        elif pd.api.types.is_integer_dtype(series):
-            as_text = series.astype("string")
-            uniques = as_text.dropna().unique()
-            mapping = {v: cells(v, header) for v in uniques if len(v) >= 7}
-            if any(mapping[v] != v for v in mapping):
-                out[col] = as_text.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v).astype(object)
+    per_cell: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        if f.type not in redactor.types:
+            continue
+        if f.row is None:  # a title/preface cell: found by text, located below
+            continue
+        key = (f.row - table.first_row + first_data, col_index.get(f.column, -1))
+        per_cell.setdefault(key, []).append(f)
+
+    out: dict[tuple[int, int], str] = {}
+    # Preface rows (titles, notes above the header) are plain text.
+    for r in range(first_data if header is None else 0):
+        for c, value in enumerate(rows[r]):
+            if isinstance(value, str) and value.strip():
+                new, changes = redactor.redact(value)
+                if changes:
+                    out[(r, c)] = new
+                    if report is not None:
+                        report.add(changes)
+    for (r, c), found in per_cell.items():
+        if c < 0 or r >= len(rows) or c >= len(rows[r]):
+            continue
+        raw = rows[r][c]
+        text, _lost = tables.cell_text(raw)
+        # Offsets index the cleaned cell text; keep the cell's own surrounding
+        # whitespace when the cleaning only stripped it.
+        lead = trail = ""
+        if isinstance(raw, str) and raw.strip() == text and text:
+            i = raw.index(text)
+            lead, trail = raw[:i], raw[i + len(text):]
+        new, changes = redactor.redact(text, label=labels.get(c), findings=found)
+        if changes:
+            out[(r, c)] = lead + new + trail
+            if report is not None:
+                report.add(changes)
     return out
 
 
+def _label(col) -> str:
+    label_for = getattr(tables, "_label_for", None)
+    return label_for(col) if label_for else col.column
+
+
+def redact_frame(df: Any, redactor) -> Any:
+    """A redacted copy of ``df``: its shape, index, columns and untouched cells are kept.
+
+    Changed cells become strings (a phone stored as int64 comes back as ``138****8000``).
+    """
+    out = df.copy()
+    rows = df.astype(object).where(df.notna(), None).values.tolist()
+    changes = redact_rows(rows, redactor, header=[str(c) for c in df.columns])
+    touched_cols = {c for _, c in changes}
+    for c in touched_cols:
+        if out.iloc[:, c].dtype != object:
+            out[out.columns[c]] = out.iloc[:, c].astype(object)
+    for (r, c), new in changes.items():
+        out.iat[r, c] = new
+    return out

@@ -1,0 +1,158 @@
+"""HTML: only text (and the text of a few attributes) changes; every other byte stays.
+
+Parsing with lxml and serialising again would rewrite the markup (quotes,
+entities, whitespace). Instead the stdlib tokenizer reports where each text
+node sits in the source, and only those character ranges are replaced, so
+tags, attributes, comments and formatting are byte-identical. Attributes
+that carry text people read or that hold contact data (``title``, ``alt``,
+``value``, ``placeholder``, ``content``, ``mailto:``/``tel:`` links,
+``data-*``) are redacted too: a value hidden in an attribute is still published.
+Table cells are scanned with the header of their column as context.
+The encoding is kept (BOM, then ``<meta charset>``, then detection).
+"""
+from __future__ import annotations
+
+import codecs
+import html as _html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import regex
+
+from . import write_bytes_atomic
+from .text import decode_exact, encode_exact
+
+_META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", regex.IGNORECASE)
+_TEXT_ATTRS = {"title", "alt", "value", "placeholder", "content", "aria-label", "label", "summary"}
+_SKIP = {"style"}
+
+
+class _Rewriter(HTMLParser):
+    def __init__(self, source: str, redactor, report) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.redactor = redactor
+        self.report = report
+        self.line_starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\n|\r", source)]
+        self.edits: list[tuple[int, int, str]] = []
+        self.stack: list[str] = []
+        self.tables: list[dict] = []  # {"headers": [...], "row": int, "col": int, "cell": [texts]}
+
+    def _pos(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    # --- structure, for column headers ---------------------------------
+    def handle_starttag(self, tag, attrs):
+        start = self._pos()
+        self._redact_attrs(start, attrs)
+        if tag in ("br", "img", "meta", "input", "hr", "link"):
+            return
+        self.stack.append(tag)
+        if tag == "table":
+            self.tables.append({"headers": [], "row": -1, "col": -1, "cell": None})
+        elif self.tables and tag == "tr":
+            t = self.tables[-1]
+            t["row"] += 1
+            t["col"] = -1
+        elif self.tables and tag in ("td", "th"):
+            t = self.tables[-1]
+            t["col"] += 1
+            t["cell"] = []
+
+    def handle_startendtag(self, tag, attrs):
+        self._redact_attrs(self._pos(), attrs)
+
+    def handle_endtag(self, tag):
+        if self.tables and tag in ("td", "th"):
+            t = self.tables[-1]
+            if t["row"] == 0 and t["cell"] is not None:
+                t["headers"].append("".join(t["cell"]).strip())
+            t["cell"] = None
+        if tag == "table" and self.tables:
+            self.tables.pop()
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+    # --- text ----------------------------------------------------------
+    def handle_data(self, data):
+        start = self._pos()
+        label = None
+        if self.tables:
+            t = self.tables[-1]
+            if t["cell"] is not None:
+                t["cell"].append(data)
+                if t["row"] > 0 and 0 <= t["col"] < len(t["headers"]):
+                    label = t["headers"][t["col"]] or None
+        if self.stack and self.stack[-1] in _SKIP:
+            return
+        raw = self.source[start:start + len(data)]
+        if raw != data:  # position bookkeeping disagrees: never guess
+            raise ValueError("HTML tokenizer position mismatch")
+        new, changes = self.redactor.redact(data, label=label)
+        if changes:
+            self.report.add(changes)
+            self.edits.append((start, start + len(data), _escape_text(new)))
+
+    def _redact_attrs(self, start, attrs):
+        raw_tag = self.get_starttag_text() or ""
+        new_tag = raw_tag
+        for name, value in attrs:
+            if not value:
+                continue
+            if not (name in _TEXT_ATTRS or name.startswith("data-")
+                    or (name == "href" and value.lower().startswith(("mailto:", "tel:")))):
+                continue
+            new, changes = self.redactor.redact(value)
+            if not changes:
+                continue
+            escaped_old = _html.escape(value, quote=True)
+            for old in (value, escaped_old, _html.escape(value, quote=False)):
+                if old in new_tag:
+                    new_tag = new_tag.replace(old, _html.escape(new, quote=True))
+                    self.report.add(changes)
+                    break
+            else:
+                raise ValueError(f"cannot locate attribute {name!r} text to redact it")
+        if new_tag != raw_tag:
+            self.edits.append((start, start + len(raw_tag), new_tag))
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;") if ("<" in text or "&" in text) else text
+
+
+def _decode(data: bytes) -> tuple[str, bytes, str]:
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            try:
+                enc = codecs.lookup(m.group(1).decode("ascii")).name
+                if enc in ("gb2312", "gbk"):
+                    enc = "gb18030"  # a superset: pages labelled GB2312 use GBK characters
+                return data.decode(enc, "surrogateescape"), b"", enc
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode_exact(data)
+
+
+def redact_html_text(source: str, redactor, report) -> str:
+    rw = _Rewriter(source, redactor, report)
+    rw.feed(source)
+    rw.close()
+    out, last = [], 0
+    for start, end, new in sorted(rw.edits):
+        if start < last:
+            continue
+        out += [source[last:start], new]
+        last = end
+    out.append(source[last:])
+    return "".join(out)
+
+
+def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
+    text, bom, encoding = _decode(src.read_bytes())
+    out = redact_html_text(text, redactor, report)
+    write_bytes_atomic(dst, encode_exact(out, bom, encoding) if encoding.startswith("utf") else
+                       bom + out.encode(encoding, "xmlcharrefreplace"))

@@ -1,0 +1,135 @@
+"""Excel, Word and HTML writers: planted values gone, re-scan clean, everything else kept."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from piiscan.files import scan_file_result
+from piiscan.redact import redact_file
+from piiscan.scanner import Scanner
+
+from test_redact_files import HEADER, KEY, people, secret_values
+
+STRATEGIES = ["mask", "tag", "pseudonymize", "encrypt", "generalize", "fake"]
+NUMERIC_SCANNER = Scanner(types=["CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD", "CN_LANDLINE", "EMAIL_ADDRESS"])
+
+
+def all_text(path: Path) -> str:
+    """Every byte of every part of an Office zip, decoded: values must not hide anywhere."""
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+
+
+def check(dst: Path, values: list[str], strategy: str, raw: str) -> None:
+    for v in values:
+        assert v not in raw
+    res = scan_file_result(dst, NUMERIC_SCANNER)
+    assert res.error is None
+    if strategy != "fake":
+        assert res.findings == []
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_xlsx_only_affected_cells_change(tmp_path, strategy):
+    import openpyxl
+    from openpyxl.styles import Font
+
+    rows = people(6)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "公示"
+    ws.append(["乐安县2020年农机购置补贴公示"])  # a title row above the header
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.column_dimensions["C"].width = 24
+    ws.cell(row=3, column=7, value=int(rows[0][3]))  # a phone typed as a number
+    other = wb.create_sheet("说明")
+    other["A1"] = "本表不含个人信息"
+    src, dst = tmp_path / "a.xlsx", tmp_path / "out" / "a.xlsx"
+    wb.save(src)
+    redact_file(src, dst, strategy=strategy, key=KEY)
+    check(dst, secret_values(rows), strategy, all_text(dst))
+    out = openpyxl.load_workbook(dst)
+    o = out["公示"]
+    assert out.sheetnames == ["公示", "说明"] and out["说明"]["A1"].value == "本表不含个人信息"
+    assert o["A1"].font.bold and o["A1"].font.size == 16 and o.column_dimensions["C"].width == 24
+    for i, r in enumerate(rows, start=3):
+        assert o.cell(row=i, column=1).value == r[0] and o.cell(row=i, column=6).value == r[5]
+    assert o.max_row == len(rows) + 2
+
+
+def test_xls_values(tmp_path):
+    import xlwt
+
+    rows = people(4)
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Sheet1")
+    for r, row in enumerate([HEADER] + rows):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    src, dst = tmp_path / "a.xls", tmp_path / "b.xls"
+    wb.save(str(src))
+    report = redact_file(src, dst)
+    import xlrd
+
+    sheet = xlrd.open_workbook(dst).sheet_by_index(0)
+    flat = " ".join(str(sheet.cell_value(r, c)) for r in range(sheet.nrows) for c in range(sheet.ncols))
+    check(dst, secret_values(rows), "mask", flat)
+    assert sheet.nrows == 5 and report.notes
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_docx_runs_tables_headers(tmp_path, strategy):
+    import docx
+
+    rows = people(4)
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "联系人电话 " + rows[3][3]
+    p = d.add_paragraph("户主身份证号：")
+    # Split one ID over three runs with different formatting, as Word does.
+    rid = rows[0][2]
+    p.add_run(rid[:5]).bold = True
+    p.add_run(rid[5:12])
+    p.add_run(rid[12:] + "，已公示。").italic = True
+    t = d.add_table(rows=1, cols=len(HEADER))
+    for c, h in enumerate(HEADER):
+        t.rows[0].cells[c].text = h
+    for r in rows:
+        cells = t.add_row().cells
+        for c, v in enumerate(r):
+            cells[c].text = v
+    src, dst = tmp_path / "a.docx", tmp_path / "b.docx"
+    d.save(src)
+    redact_file(src, dst, strategy=strategy, key=KEY)
+    check(dst, secret_values(rows), strategy, all_text(dst))
+    out = docx.Document(dst)
+    runs = out.paragraphs[0].runs
+    assert out.paragraphs[0].text.startswith("户主身份证号：") and out.paragraphs[0].text.endswith("，已公示。")
+    assert runs[1].bold and runs[3].italic  # formatting of each run kept
+    assert [c.text for c in out.tables[0].rows[0].cells] == HEADER
+    assert [r.cells[5].text for r in out.tables[0].rows[1:]] == [r[5] for r in rows]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_html_only_text_changes(tmp_path, strategy, encoding):
+    rows = people(4)
+    body = "".join(f"<tr><td>{r[0]}</td><td>{r[1]}</td><td>{r[2]}</td><td>{r[3]}</td><td>{r[4]}</td><td>{r[5]}</td></tr>\n" for r in rows)
+    head = "".join(f"<th>{h}</th>" for h in HEADER)
+    html = (f'<!DOCTYPE html>\n<html><head><meta charset="{encoding}"><title>补贴公示</title>'
+            f'<style>td {{ border: 1px solid #000 }}</style></head>\n<body class=main>\n'
+            f'<p data-phone="{rows[0][3]}">联系人：{rows[0][1]}，电话&nbsp;{rows[1][3]}</p>\n'
+            f'<table border=1><tr>{head}</tr>\n{body}</table><!-- 备注 --></body></html>\n')
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    src.write_bytes(html.encode(encoding))
+    redact_file(src, dst, strategy=strategy, key=KEY)
+    out = dst.read_bytes().decode(encoding)
+    check(dst, secret_values(rows), strategy, out)
+    for keep in ('<!DOCTYPE html>\n<html><head><meta charset="', "<style>td { border: 1px solid #000 }</style>",
+                 "<body class=main>", "<table border=1>", "<!-- 备注 -->", head):
+        assert keep in out
+    assert out.count("<tr>") == len(rows) + 1
