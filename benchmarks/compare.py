@@ -361,21 +361,38 @@ def write_text_file(path: Path, n_bytes: int, seed: int) -> None:
 
 def scale_worker(path: str, mode: str, types: str) -> None:
     """Run in a child process: scan one file, print JSON with seconds, findings and peak RSS."""
-    import resource
-
     from piiscan.files import scan_file
     from piiscan.stream import scan_stream
 
     scanner = Scanner(types=types.split(",") if types else None)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    scanner.scan("预热 13800138000")  # load context words etc. before timing
+    base = _proc_status_mib("VmRSS")
     t = time.perf_counter()
     if mode == "stream":
         n = sum(1 for _ in scan_stream(path, scanner))
     else:
         n = len(scan_file(path, scanner))
     secs = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _proc_status_mib("VmHWM")
     print(json.dumps({"seconds": secs, "findings": n, "peak_rss_mib": peak, "base_rss_mib": base}))
+
+
+def _proc_status_mib(field_name: str) -> float:
+    """VmRSS / VmHWM of this process in MiB.
+
+    Not ``getrusage().ru_maxrss``: on Linux a child inherits its parent's
+    maximum there, so the child would report the parent's peak.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import psutil  # not Linux: current RSS is the best we have
+
+    return psutil.Process().memory_info().rss / 2**20
 
 
 def scaling(sizes: list[int], types: list[str] | None, whole_up_to: int) -> list[dict]:
@@ -489,7 +506,7 @@ def main(argv: list[str] | None = None) -> None:
         sizes = [1, 10] + ([100] if args.big else [])
         types = [t for t in args.scaling_types.split(",") if t] or None
         print(f"\n## Scaling (scan_stream, fresh process per run; types: {','.join(types) if types else 'all'})\n")
-        rows = scaling(sizes, types, whole_up_to=10)
+        rows = scaling(sizes, types, whole_up_to=max(sizes))
         stream = [r for r in rows if r["mode"] == "stream"]
         if len(stream) >= 2:
             a, b = stream[0], stream[-1]
