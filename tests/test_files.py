@@ -1,0 +1,197 @@
+"""Folders, ignore files, skips vs errors, zip members and bombs, parallel jobs, the CLI on samples."""
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from piiscan import synth
+from piiscan.cli import main
+from piiscan.files import iter_files, scan_file, scan_path, scan_results
+from piiscan.readers import ReadError
+from piiscan.readers.archive import Limits, iter_members
+from piiscan.scanner import Scanner
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return Scanner()
+
+
+def _csv(rng, n=3):
+    rows = "".join(f"{i},{synth.person_name(rng)},{synth.resident_id_number(rng)},{synth.mobile_number(rng)}\n" for i in range(1, n + 1))
+    return ("序号,姓名,身份证号码,联系电话\n" + rows).encode("utf-8")
+
+
+def _xlsx(rows) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _rel(root, paths):
+    return [Path(p).relative_to(root).as_posix() for p in paths]
+
+
+def test_piiscanignore_include_exclude(tmp_path):
+    for rel in ["a.csv", "b.txt", "build/x.txt", "sub/c.csv", "sub/keep.log", "sub/drop.log", ".hidden/h.txt"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x", encoding="utf-8")
+    (tmp_path / ".piiscanignore").write_text("build/\n*.log\n!keep.log\n", encoding="utf-8")
+    (tmp_path / "sub" / ".piiscanignore").write_text("c.csv\n", encoding="utf-8")
+    assert _rel(tmp_path, iter_files([tmp_path])) == ["a.csv", "b.txt", "sub/keep.log"]
+    assert _rel(tmp_path, iter_files([tmp_path], include=["*.csv"])) == ["a.csv"]
+    assert _rel(tmp_path, iter_files([tmp_path], exclude=["b.*"])) == ["a.csv", "sub/keep.log"]
+
+
+def test_symlinks_not_followed_by_default(tmp_path):
+    target = tmp_path / "outside"
+    target.mkdir()
+    (target / "t.txt").write_text("x")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link").symlink_to(target, target_is_directory=True)
+    (root / "f.txt").symlink_to(target / "t.txt")
+    assert list(iter_files([root])) == []
+    assert len(list(iter_files([root], follow_symlinks=True))) == 2
+
+
+def test_skipped_and_errors_do_not_stop_the_scan(tmp_path, rng, scanner):
+    (tmp_path / "a.csv").write_bytes(_csv(rng))
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02\x03PK\x00" * 200)
+    (tmp_path / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    (tmp_path / "d.xlsx").write_bytes(b"PK\x03\x04broken")
+    (tmp_path / "e.txt").write_text("手机 " + synth.mobile_number(rng) + "\n" * 5000, encoding="utf-8")
+    results = {Path(r.path).name: r for r in scan_results([tmp_path], scanner, max_file_size=4000)}
+    assert len([f for f in results["a.csv"].findings if f.type in ("CN_RESIDENT_ID", "CN_MOBILE")]) == 6
+    assert results["b.bin"].skipped.startswith("binary") and not results["b.bin"].error
+    assert "legacy Word" in results["c.doc"].skipped
+    assert "d.xlsx" in str(tmp_path / "d.xlsx") and results["d.xlsx"].error
+    assert results["e.txt"].skipped.startswith("too large")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_members_scanned_as_files(tmp_path, rng, scanner):
+    inner = _zip({"deep/c.csv": _csv(rng)})
+    (tmp_path / "pack.zip").write_bytes(_zip({
+        "a/notice.csv": _csv(rng), "b.xlsx": _xlsx([["姓名", "身份证号码"], ["张伟", synth.resident_id_number(rng)]]),
+        "broken.xlsx": b"PK\x03\x04junk", "photo.png": b"\x89PNG", "inner.zip": inner,
+    }))
+    results = list(scan_results([tmp_path / "pack.zip"], scanner))
+    by = {r.path.split("pack.zip!", 1)[1]: r for r in results}
+    assert sorted(by) == ["a/notice.csv", "b.xlsx", "broken.xlsx", "inner.zip!deep/c.csv", "photo.png"]
+    assert by["a/notice.csv"].findings[0].path.endswith("pack.zip!a/notice.csv")
+    assert by["b.xlsx"].findings and by["inner.zip!deep/c.csv"].findings
+    assert by["broken.xlsx"].error and by["photo.png"].skipped
+    assert all(f.path == r.path for r in results for f in r.findings)
+    # scan_file on an archive: every member's findings, or the first member error
+    with pytest.raises(ReadError, match="broken.xlsx"):
+        scan_file(tmp_path / "pack.zip", scanner)
+
+
+def test_zip_bomb_declared_size_stops_before_inflating(tmp_path, scanner):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("zeros.txt", "w") as fh:
+            chunk = b"\x00" * (1 << 20)
+            for _ in range(210):  # 210 MiB of zeros, ~200 KiB compressed
+                fh.write(chunk)
+    (tmp_path / "bomb.zip").write_bytes(buf.getvalue())
+    [r] = list(scan_results([tmp_path / "bomb.zip"], scanner))
+    assert r.error and "zip bomb" in r.error and r.path.endswith("bomb.zip")
+
+
+def test_zip_bomb_limits(tmp_path):
+    many = _zip({f"f{i}.txt": b"x" for i in range(30)})
+    with pytest.raises(ReadError, match="more than 10 members"):
+        list(iter_members(io.BytesIO(many), Limits(max_members=10)))
+    ratio = _zip({"z.txt": b"0" * (3 << 20)})
+    with pytest.raises(ReadError, match="ratio"):
+        list(iter_members(io.BytesIO(ratio), Limits(max_ratio=50)))
+    nested = b"PII"
+    for i in range(6):
+        nested = _zip({f"level{i}.zip" if i else "x.txt": nested})
+    with pytest.raises(ReadError, match="nested deeper"):
+        list(iter_members(io.BytesIO(nested)))
+    # The directory can lie about sizes: inflating stops at the declared size and
+    # the member is an error (bad CRC), never 2 MiB in memory.
+    lying = bytearray(_zip({"z.txt": b"0" * (2 << 20), "ok.txt": b"fine"}))
+    cd = lying.find(b"PK\x01\x02")
+    lying[cd + 24:cd + 28] = (100).to_bytes(4, "little")  # central directory: uncompressed size 100
+    members = dict(iter_members(io.BytesIO(bytes(lying)), Limits(max_member_size=1 << 20)))
+    assert isinstance(members["z.txt"], ReadError) and members["ok.txt"] == b"fine"
+
+
+def test_corrupt_zip(tmp_path, scanner):
+    (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 not really")
+    [r] = list(scan_results([tmp_path / "bad.zip"], scanner))
+    assert r.error and "zip" in r.error
+
+
+def _mixed_folder(root: Path, n: int = 40) -> None:
+    rng = random.Random(5)
+    for i in range(n):
+        kind = i % 4
+        sub = root / f"d{i % 3}"
+        sub.mkdir(exist_ok=True)
+        if kind == 0:
+            (sub / f"f{i}.csv").write_bytes(_csv(rng, 5))
+        elif kind == 1:
+            (sub / f"f{i}.xlsx").write_bytes(_xlsx([["姓名", "银行账号"], [synth.person_name(rng), synth.bank_account_number(rng)]]))
+        elif kind == 2:
+            (sub / f"f{i}.txt").write_text(f"联系电话：{synth.mobile_number(rng)}", encoding="utf-8")
+        else:
+            (sub / f"f{i}.zip").write_bytes(_zip({"x.csv": _csv(rng, 2)}))
+    (root / "broken.pdf").write_bytes(b"%PDF-1.4 junk")
+    (root / "bin.dat").write_bytes(bytes(range(256)) * 4)
+
+
+def _key(results):
+    return [(r.path, r.error, r.skipped, r.notes, [(f.type, f.value, f.row, f.column, f.line, f.confidence) for f in r.findings])
+            for r in results]
+
+
+def test_jobs_give_identical_results_in_the_same_order(tmp_path, scanner):
+    _mixed_folder(tmp_path)
+    one = list(scan_results([tmp_path], scanner, jobs=1))
+    two = list(scan_results([tmp_path], scanner, jobs=2))
+    assert _key(one) == _key(two)
+    assert len(one) == 42 and any(r.error for r in one) and any(r.skipped for r in one)
+    assert scan_path(tmp_path, scanner, jobs=2) == [f for r in one for f in r.findings]
+
+
+def test_cli_scans_samples_folder(tmp_path):
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    if not (samples / "notice.pdf").exists():
+        pytest.skip("samples/ not generated")
+    res = CliRunner().invoke(main, ["scan", str(samples), "--format", "json", "--jobs", "2"], catch_exceptions=False)
+    assert res.exit_code == 1, res.output
+    import json
+
+    doc = json.loads(res.stdout if hasattr(res, "stdout") else res.output)
+    paths = {f["path"].split("samples/", 1)[-1] for f in doc["findings"]}
+    for name in ["notice.txt", "notice_utf8.csv", "notice_gbk.csv", "notice.xlsx", "notice.xls", "notice.pdf",
+                 "notice.docx", "notice.html", "notices.zip!2020/notice.docx", "notices.zip!2020/notice_gbk.csv"]:
+        assert name in paths
+    assert not any(f["path"].endswith("planted.json") for f in doc["findings"])  # .piiscanignore
+    assert not doc["errors"]
+    # values are masked in reports
+    assert all("*" in f["value"] for f in doc["findings"])
