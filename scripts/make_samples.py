@@ -268,7 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     recs = records(rng, args.rows)
     who = contact(rng)
-    lost = [synth.resident_id_number(rng, region="361025") for _ in range(5)]
+    # IDs typed into Excel as numbers (an X-final ID would stay text, so none here).
+    lost = []
+    while len(lost) < 5:
+        id_ = synth.resident_id_number(rng, region="361025")
+        if id_[-1] != "X":
+            lost.append(id_)
 
     write_txt(out / "notice.txt", recs, who)
     write_csv(out / "notice_utf8.csv", recs, "utf-8-sig")
