@@ -28,6 +28,9 @@ from . import patterns
 from .regions import regions
 
 
+_RENAMES = regex.compile(r",?\[\d*-\d*\]|,")
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Administrative names by level: each set holds full and short forms."""
@@ -48,8 +51,8 @@ def load() -> Gazetteer:
     >>> g = load()
     >>> {'江西省', '江西', '抚州市', '抚州', '乐安县', '乐安'} <= g.all_names
     True
-    >>> '市辖区' in g.all_names
-    False
+    >>> '市辖区' in g.all_names, '东丽区' in g.all_names, '东郊区' in g.all_names
+    (False, True, True)
     """
     conf = patterns.toml("address.toml")["gazetteer"]
     generic = frozenset(conf["generic_names"])
@@ -60,13 +63,16 @@ def load() -> Gazetteer:
     for code, entries in regions().items():
         level = "province" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
         for entry in entries:
-            name = entry.name
-            if name in generic or "直辖" in name or len(name) < 2:
-                continue
-            levels[level].add(name)
-            short = _short_form(name, suffixes)
-            if short and len(short) >= 2 and short not in ambiguous_short:
-                levels[level].add(short)
+            # loc.dat packs renames into one entry: "东郊区,[1992-]东丽区".
+            for name in _RENAMES.split(entry.name):
+                if name in generic or "直辖" in name or len(name) < 2:
+                    continue
+                levels[level].add(name)
+                short = _short_form(name, suffixes)
+                # Everyday-word short forms are kept for provinces and
+                # prefectures only (辽宁朝阳…), where they are used in addresses.
+                if short and len(short) >= 2 and (level != "county" or short not in ambiguous_short):
+                    levels[level].add(short)
     return Gazetteer(*(frozenset(levels[k]) for k in ("province", "prefecture", "county")))
 
 

@@ -58,7 +58,9 @@ _DASHNUM = r"(?:[0-9]{1,4}(?:[-－][0-9]{1,4}){1,2}[室号])"
 # word: 城乡/乡村/城镇/农村/道路/思路/上街 are not place components.
 _TOWN_GUARD = {"镇": r"(?<![城乡集重])", "乡": r"(?<![城家故老返下])"}
 _TOWN_AHEAD = {"乡": r"(?![村镇])"}
-_VILLAGE_GUARD = {"村": r"(?<![乡农山渔])", "社区": ""}
+# 马村区, 新村镇: a 村 inside an administrative name.
+_VILLAGE_AHEAD = {"村": r"(?![区县市])"}
+_VILLAGE_GUARD = {"村": r"(?<![乡农渔])", "社区": ""}
 _ROAD_GUARD = {"路": r"(?<![道公铁马思线出网套电管退门销水陆一之进来回走])", "街": r"(?<![上逛老商步])"}
 _COMMITTEE = regex.compile(r"(?:委员会|村委会|居委会)$")
 
@@ -75,9 +77,10 @@ def _compiled() -> tuple:
     comp = data["components"]
     stop = regex.escape(data["components"]["stop_chars"]) if "stop_chars" in comp else ""
     name = rf"[[{_HAN}]--[{stop}]]"  # a character that can sit inside a place name
+    function = regex.escape(comp["stop_chars"].replace("省", "").replace("县", ""))
 
     town = rf"{name}{{1,6}}?{_alternation(comp['town'], _TOWN_GUARD, _TOWN_AHEAD)}"
-    village = rf"{name}{{1,6}}?{_alternation(comp['village'], _VILLAGE_GUARD)}"
+    village = rf"{name}{{1,6}}?{_alternation(comp['village'], _VILLAGE_GUARD, _VILLAGE_AHEAD)}"
     group = rf"(?:{_NUM}{_alternation(comp['group'])}|{name}{{1,3}}?(?:村民小组|组|屯))"
     road = rf"{name}{{1,8}}?{_alternation(comp['road'], _ROAD_GUARD)}"
     house = rf"附?{_NUM}(?:号院|号|弄|巷)"
@@ -91,7 +94,14 @@ def _compiled() -> tuple:
         rest = "".join(f"(?:{c})?" for c in order[i + 1:])
         alts.append(f"{order[i]}{rest}(?:{unit}){{0,4}}")
     admin = gazetteer.trie_pattern(gazetteer.load().all_names, suffix=True)
-    grammar = rf"(?:(?P<admin>(?:{admin}){{1,4}})|(?<!{name}))(?P<sub>{'|'.join(alts)})"
+    # Prefer the administrative chain that starts after a non-word character
+    # (：河南信阳新县… must not become 阳新县…, another county), then any
+    # chain (户籍地江西省…), then none: an address that starts at the township.
+    edge = rf"(?<![[{_HAN}]--[{function}]])"
+    grammar = (
+        rf"(?:{edge}(?P<admin>(?:{admin}){{1,4}})|(?P<admin>(?:{admin}){{1,4}})|(?<!{name}))"
+        rf"(?P<sub>{'|'.join(alts)})"
+    )
     pattern = regex.compile(grammar, regex.V1 | regex.REVERSE)
     # Every address has a named component below the county. Their suffixes
     # are found first with the standard library's ``re`` (a literal

@@ -47,10 +47,11 @@ _LIST_SEP = re.compile(r"[、\s]{1,3}|[和及与]")
 # Between a label and the name: 户主姓名：, 申请人为.
 _LABEL_GAP = re.compile(r"(?:姓名|名字|名称)?(?:[\s:：]|为|是){0,4}")
 # A record on the same line: an ID or phone number, or the sex after the name.
-_RECORD = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|[0-9]{6}[ -][0-9]{8}[ -][0-9]{3}[0-9Xx])(?![0-9])|身份证|手机|电话")
+# No right-hand guard: the window may cut a number short.
+_RECORD = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}|[0-9]{6}[ -][0-9]{8})|身份证|手机|电话")
 _SEX_AFTER = re.compile(r"[\s,，、(（]{1,3}[男女](?![" + _HAN + "])")
 _LINE_END = re.compile(r"[\n。；;]")
-_RECORD_WINDOW = 60
+_RECORD_WINDOW = 100
 
 
 @functools.lru_cache(maxsize=None)
@@ -113,18 +114,20 @@ class PersonNameDetector:
             return False
         return not any(ch in self._given_stop for ch in given)
 
-    def _ends(self, text: str, pos: int) -> bool:
-        """A name may end at ``pos``: end of text, a non-Han character, or a follow word."""
-        return pos >= len(text) or not _HAN_CHAR.match(text, pos) or self._follow.match(text, pos) is not None
-
     def _starts(self, text: str, pos: int) -> bool:
         return pos == 0 or text[pos - 1] in _LEFT_OK or not _HAN_CHAR.match(text, pos - 1)
 
     def _name_at(self, text: str, pos: int) -> str | None:
-        # Shortest name that ends at a boundary: 李明等 → 李明, 张三丰，→ 张三丰.
-        for n in (2, 3, 4):
-            candidate = text[pos:pos + n]
-            if len(candidate) == n and self.is_name(candidate) and self._ends(text, pos + n):
+        # The longest name followed by punctuation, a space or a digit
+        # (陶薇家（ → 陶薇家); else the shortest followed by a word that ends
+        # names (李明等3户 → 李明, 联系人张三电话 → 张三).
+        candidates = [text[pos:pos + n] for n in (2, 3, 4) if pos + n <= len(text)]
+        for candidate in reversed(candidates):
+            end = pos + len(candidate)
+            if (end >= len(text) or not _HAN_CHAR.match(text, end)) and self.is_name(candidate):
+                return candidate
+        for candidate in candidates:
+            if self._follow.match(text, pos + len(candidate)) and self.is_name(candidate):
                 return candidate
         return None
 
@@ -175,6 +178,8 @@ class PersonNameDetector:
             value = m.group()
             if not self.is_name(value) or not self._in_record(text, m.start(), m.end()):
                 continue
+            if m.start() and text[m.start() - 1].isdigit():
+                continue  # 728万人次, 3万元: a quantity, not a name
             f = emit(m.start(), value, 0.7)
             if f:
                 yield f
