@@ -48,9 +48,11 @@ LOST_DIGITS_CONFIDENCE = 0.6
 SAMPLE_CELLS = 100  # cells per column scanned without a label to classify by values
 VALUE_SHARE = 0.5  # share of sampled cells that must hold one type to classify a column by values
 OVERRIDE_SHARE = 0.8  # share needed to scan a column whose header says it is not personal
-# Types whose values validate by themselves (checksum or allocated prefix):
-# only these may override a "non-personal" header.
-_SELF_VALIDATING = frozenset({CN_RESIDENT_ID, BANK_CARD, CN_MOBILE, EMAIL_ADDRESS})
+OVERRIDE_MIN_CELLS = 3
+# Types whose values validate by a checksum or their shape: only these may
+# override a "non-personal" header. Not mobiles: an amount or serial such as
+# 13800138000 under 补贴金额 is a number, not a phone.
+_SELF_VALIDATING = frozenset({CN_RESIDENT_ID, BANK_CARD, EMAIL_ADDRESS})
 
 _NORMALISE = regex.compile(r"[\s\u3000:：*＊()（）\[\]【】<>《》\"'“”‘’/、,，.。_\-]+|（?(?:必填|选填)）?")
 
@@ -296,7 +298,7 @@ def classify_columns(header: Sequence[str], data: Sequence[Sequence[Any]], scann
                                        "header+values" if kind == lost_type else "values", note))
                 continue
         if kind == NONE:
-            if value_type in _SELF_VALIDATING and value_share >= OVERRIDE_SHARE:
+            if value_type in _SELF_VALIDATING and value_share >= OVERRIDE_SHARE and n >= OVERRIDE_MIN_CELLS:
                 note = f"header {name!r} names a non-personal column but {value_share:.0%} of its values are {value_type}"
                 out.append(ColumnClass(name, c, value_type, round(value_share, 3), 0.8, "values", note))
             else:
