@@ -118,7 +118,8 @@ def _compiled() -> tuple:
         + rf"|{_NUM}{_alternation(comp['group'] + comp['unit'])}|{_DASHNUM}",
         regex.V1,
     )
-    return pattern, anchor, context, org, labels, numbered, markers
+    house = regex.compile(rf"{_NUM}(?:号楼|单元|号|室|栋|幢|层|户)|{_DASHNUM}", regex.V1)
+    return pattern, anchor, context, org, labels, numbered, markers, house
 
 
 # Characters between an address word and the address itself (家庭住址：, 住在 …).
@@ -138,7 +139,7 @@ class AddressDetector:
 
     def __init__(self) -> None:
         (self._pattern, self._anchor, self._context, self._org, self._labels,
-         self._numbered, self._markers) = _compiled()
+         self._numbered, self._markers, self._house) = _compiled()
 
     def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
         """Address findings in ``text`` (in no particular order).
@@ -190,8 +191,12 @@ class AddressDetector:
                 confidence = 0.7
             else:
                 confidence = 0.45  # 乐安县鳌溪镇, 杭州市文三路: a place, not a home
+        elif self._house.search(sub) and n_parts >= 2:
+            # 人民路123号阳光花园3栋2单元301室: down to the door, a home even without a county.
+            confidence = 0.6
         else:
-            confidence = 0.25 + 0.1 * min(n_parts - 1, 3) + (0.1 if numbered else 0.0) + (0.1 if admin else 0.0)
+            # 鳌溪镇湖溪村3组 on its own may be a place talked about; context decides.
+            confidence = 0.4
         if context:
             confidence = max(confidence + 0.05, 0.85)
         return Finding(CN_ADDRESS, start, end, text[start:end], round(min(confidence, 0.95), 2), self.name)
