@@ -185,3 +185,22 @@ def test_cli_encrypt_then_restore(tmp_path):
         return [v for r, c, _, _, v, _ in iter_fields(path.read_text(encoding="utf-8"), ",") if c != 1]
     assert numeric(tmp_path / "dec" / "list.csv") == numeric(tmp_path / "in" / "list.csv")
     assert not any(v in (tmp_path / "enc" / "list.csv").read_text(encoding="utf-8") for v in values)
+
+
+def test_zip_members_redacted_in_their_formats(tmp_path):
+    import zipfile
+
+    rows = people(3)
+    csv_path = tmp_path / "m.csv"
+    write_csv(csv_path, rows)
+    src = tmp_path / "a.zip"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(csv_path, "dir/list.csv")
+        z.writestr("dir/notice.txt", "电话 " + rows[0][3])
+    dst = tmp_path / "out.zip"
+    redact_file(src, dst)
+    with zipfile.ZipFile(dst) as z:
+        assert z.namelist() == ["dir/list.csv", "dir/notice.txt"]
+        blob = b"".join(z.read(n) for n in z.namelist()).decode("utf-8")
+    assert not any(v in blob for v in secret_values(rows))
+    assert blob.count("\r\n") == len(rows) + 1

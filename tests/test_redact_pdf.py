@@ -98,3 +98,15 @@ def test_pdf_image_mode_is_explicit(tmp_path):
     with pdfplumber.open(dst) as pdf:
         assert pdf.pages[0].chars == []
     assert any("rasterised" in n for n in report.notes)
+
+
+def test_pdf_scanned_page_is_refused(tmp_path):
+    from PIL import Image
+
+    from piiscan.redact import RedactionError
+
+    src = tmp_path / "scan.pdf"
+    Image.new("RGB", (200, 100), "white").save(src, "PDF")
+    with pytest.raises(RedactionError, match="OCR"):
+        redact_file(src, tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()

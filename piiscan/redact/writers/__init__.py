@@ -21,10 +21,15 @@ _BY_EXTENSION = {
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".pdf": "pdf",
+    ".zip": "archive",
+    ".tab": "csv",
+    ".docm": "docx",
+    ".shtml": "html",
 }
 
 #: Formats that cannot be redacted in place and must not be copied through unredacted.
-_UNSUPPORTED = {".doc", ".ppt", ".pptx", ".zip", ".7z", ".rar", ".odt", ".ods", ".rtf", ".wps", ".et"}
+_UNSUPPORTED = {".doc", ".ppt", ".pptx", ".7z", ".rar", ".gz", ".tar", ".odt", ".ods", ".rtf", ".wps", ".et",
+                ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"}
 
 
 class UnsupportedFormat(ValueError):

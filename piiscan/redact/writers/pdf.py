@@ -98,12 +98,16 @@ def _unrotated(page, chars: list[dict]) -> tuple[list[dict], bool]:
     return out, True
 
 
-def _page_findings(page, chars: list[dict], scanner) -> list[tuple[Any, list[int]]]:
-    """(finding, owner map of the text it was found in) for the page text and each table cell."""
+def _page_findings(page, chars: list[dict], scanner, state: dict | None = None) -> list[tuple[Any, list[int], str | None]]:
+    """(finding, owner map of the text it was found in, label) for the page text and each table cell.
+
+    ``state`` carries the last table header over to the next page.
+    """
+    state = {} if state is None else state
     out = []
     chars, rotated = _unrotated(page, chars)
     text, owner = _assemble(chars, list(range(len(chars))))
-    out += [(f, owner) for f in scanner.scan(text)]
+    out += [(f, owner, None) for f in scanner.scan(text)]
     from ... import tables as _tables
 
     try:
@@ -117,16 +121,38 @@ def _page_findings(page, chars: list[dict], scanner) -> list[tuple[Any, list[int
             for bbox in row.cells:
                 idx = [i for i, c in enumerate(chars) if bbox is not None and _inside(c, bbox)]
                 cells.append(_assemble(chars, idx, line_sep="") if idx else ("", []))
-            grid.append(cells)
+            if any(t.strip() for t, _ in cells):
+                grid.append(cells)
+        if not grid:
+            continue
+        # Header and continuation exactly as piiscan.readers.pdf decides them, so
+        # the cells get the same context the re-scan gives them.
         texts = [[t for t, _ in r] for r in grid]
+        width = max(len(r) for r in texts)
         h = _tables.find_header_row(texts)
-        h = 0 if h is None else h
-        header = texts[h] if grid else []
-        for r in grid[h + 1:]:
-            for col, (t, own) in enumerate(r):
-                if t.strip():
-                    label = header[col] if col < len(header) and header[col] else None
-                    out += [(f, own) for f in scanner.scan(t, label=label)]
+        if h is None and state.get("prev") is not None and len(state["prev"]) == width:
+            header, data = state["prev"], grid
+        elif h is None:
+            header, data = _tables.header_names([], width), grid
+        else:
+            header, data = _tables.header_names(texts[h], width), grid[h + 1:]
+        state["prev"] = header
+        found, classes = _tables.scan_table(
+            _tables.Table([[t for t, _ in r] for r in data], header=header), scanner)
+        col_index = {name: i for i, name in enumerate(header)}
+        labels = {c.index: _tables._label_for(c) if hasattr(_tables, "_label_for") else c.column for c in classes}
+        for f in found:
+            if f.row is None or f.column not in col_index:
+                continue
+            r, c = f.row - 1, col_index[f.column]
+            if r >= len(data) or c >= len(data[r]):
+                continue
+            t, own = data[r][c]
+            lead = len(t) - len(t.lstrip())
+            shifted = f.shifted(lead)
+            if t[shifted.start:shifted.end] != f.value:
+                continue
+            out.append((shifted, own, labels.get(c)))
     return out
 
 
@@ -314,14 +340,22 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
 
     pdf = pikepdf.open(src)
     removed_values: list[str] = []
+    table_state: dict = {}
     with pdfplumber.open(src) as plumber:
         if len(plumber.pages) != len(pdf.pages):
             raise RedactionError("pdfplumber and pikepdf disagree on the page count")
         for n, (ppage, kpage) in enumerate(zip(plumber.pages, pdf.pages), 1):
             chars = ppage.chars
+            if not chars and ppage.images:
+                # A scan: nothing here can be found or removed, and copying it
+                # through would publish whatever it shows. Refuse loudly.
+                raise RedactionError(
+                    f"page {n} is an image with no text layer (a scan): personal information in it cannot be "
+                    "found or removed; OCR it first (e.g. ocrmypdf) and redact the result"
+                )
             remove: set[int] = set()
             seen_spans = set()
-            for f, owner in _page_findings(ppage, chars, redactor.scanner):
+            for f, owner, label in _page_findings(ppage, chars, redactor.scanner, table_state):
                 if f.type not in redactor.types:
                     continue
                 rep = redactor.replacement(f)
@@ -329,6 +363,11 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
                     [i for i, (a, b) in enumerate(zip(f.value, rep)) if a != b]
                     if len(rep) == len(f.value) else range(len(f.value))
                 )
+                # What stays visible must not be detectable on its own (a kept
+                # 江西省抚州市 under an address header still reads as an address).
+                kept = "".join(" " if i in set(positions) else ch for i, ch in enumerate(f.value))
+                if redactor.scanner.scan(kept, label=label):
+                    positions = range(len(f.value))
                 idx = frozenset(owner[f.start + i] for i in positions if owner[f.start + i] >= 0)
                 if idx and idx not in seen_spans:
                     seen_spans.add(idx)
@@ -414,11 +453,12 @@ def _verify(path: Path, redactor, removed_values: list[str], *, text_expected: b
     import pypdfium2
 
     texts = []
+    state: dict = {}
     with pdfplumber.open(path) as doc:
         for page in doc.pages:
             chars = page.chars
             texts.append(_assemble(chars, list(range(len(chars))))[0])
-            if any(f.type in redactor.types for f, _ in _page_findings(page, chars, redactor.scanner)):
+            if any(f.type in redactor.types for f, _, _ in _page_findings(page, chars, redactor.scanner, state)):
                 raise RedactionError("redacted PDF still contains personal information (pdfplumber re-extraction)")
     doc2 = pypdfium2.PdfDocument(str(path))
     try:
