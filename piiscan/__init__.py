@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .files import FileResult, scan_file, scan_path, scan_results
+from .files import FileResult, scan_dataframe, scan_file, scan_file_results, scan_path, scan_results
 from .finding import ENTITY_TYPES, LABELS, Finding
 from .masking import mask_value
 from .readers import ReadError, Segment
+from .redact import redact_dataframe, redact_file, redact_text, restore_text
 from .scanner import Scanner
+from .stream import scan_stream
+from .tables import ColumnClass, Table
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ColumnClass",
     "ENTITY_TYPES",
     "LABELS",
     "FileResult",
@@ -24,10 +28,18 @@ __all__ = [
     "ReadError",
     "Scanner",
     "Segment",
+    "Table",
     "mask_value",
+    "redact_dataframe",
+    "redact_file",
+    "redact_text",
+    "restore_text",
+    "scan_dataframe",
     "scan_file",
+    "scan_file_results",
     "scan_path",
     "scan_results",
+    "scan_stream",
     "scan_text",
 ]
 

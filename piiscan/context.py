@@ -9,6 +9,9 @@ import regex
 from . import patterns
 
 
+_CLAUSE_END = regex.compile(r"[\n\r。；;]")
+
+
 @dataclass(frozen=True)
 class Context:
     """Compiled context words from ``patterns/context.toml``."""
@@ -28,7 +31,9 @@ class Context:
         before = text[max(0, start - self.window):start]
         hits = self.pattern.findall(before)
         if not hits:
-            hits = self.pattern.findall(text[end:end + self.after_window])[:1]
+            # A label written after the value belongs to it only on the same line or clause.
+            after = _CLAUSE_END.split(text[end:end + self.after_window], 1)[0]
+            hits = self.pattern.findall(after)[:1]
         if not hits and label:
             hits = self.pattern.findall(label)
         if not hits:

@@ -12,7 +12,9 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 
-_ENTRY = re.compile(r'^(\s*)(\d+)\s+(\w+)="(?:\[(\d*)-(\d*)\])?([^"]*)"')
+_ENTRY = re.compile(r'^(\s*)(\d+)\s+(\w+)="([^"]*)"')
+# One entry may pack renames: "[-1991]东郊区,[1992-]东丽区".
+_NAME = re.compile(r"(?:\[(\d*)-(\d*)\])?([^,\[]+)")
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,16 @@ def regions() -> dict[str, tuple[Region, ...]]:
         m = _ENTRY.match(line)
         if not m:
             continue
-        indent, code, _kind, first, last, name = m.groups()
+        indent, code, _kind, names = m.groups()
+        parsed = [(first, last, name) for first, last, name in _NAME.findall(names)]
         if not indent:
-            province_code, province_name = code, name
+            province_code, province_name = code, parsed[-1][2]
             code = code + "0000"
         else:
             code = province_code + code
-        region = Region(code, name, province_name, int(first) if first else None, int(last) if last else None)
-        table.setdefault(code, []).append(region)
+        for first, last, name in parsed:
+            region = Region(code, name, province_name, int(first) if first else None, int(last) if last else None)
+            table.setdefault(code, []).append(region)
     return {code: tuple(rs) for code, rs in table.items()}
 
 

@@ -9,7 +9,7 @@ from piiscan import Scanner
 from piiscan.detectors.address import AddressDetector
 from piiscan.gazetteer import load, trie_pattern
 
-SEED = Path("/work/shared/seeds/000_e5c90977a8e6c7f8.txt")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_e5c90977a8e6c7f8.txt"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from piiscan import Scanner
 from piiscan.detectors.person_name import PersonNameDetector
 
-SEED = Path("/work/shared/seeds/000_e5c90977a8e6c7f8.txt")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_e5c90977a8e6c7f8.txt"
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ _SUBCOMMANDS = (
     ("scan", "scan"),
     ("check", "check"),
     ("baseline", "baseline"),
+    ("redact", "redact"),
+    ("redact", "restore"),
 )
 
 

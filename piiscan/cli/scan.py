@@ -63,7 +63,12 @@ def scan_options(f):
               help="Output format.")
 @click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
-def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress):
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Scan with local processes or on a Dask cluster (pip install \"piiscan[dask]\").")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask); paths must be readable on every worker.")
+def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress,
+         engine, scheduler):
     """Scan files and folders for personal information.
 
     \b
@@ -74,8 +79,11 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
     """
     scanner = Scanner(types=types, min_confidence=min_confidence)
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
-    results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or _cores())
-    results = list(_with_progress(results, files, progress))
+    if scheduler or engine == "dask":
+        results = _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress)
+    else:
+        results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or _cores())
+        results = list(_with_progress(results, files, progress))
     out = click.get_text_stream("stdout")
     if fmt == "table":
         _print_table(results, show_values)
@@ -86,6 +94,20 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
         for line in _jsonl_lines(results, show_values):
             out.write(line + "\n")
     sys.exit(exit_code(results))
+
+
+def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> list[FileResult]:
+    try:
+        from distributed import Client
+
+        from .. import dask as pdask
+    except ImportError:
+        raise click.UsageError('--engine dask needs Dask: pip install "piiscan[dask]"') from None
+    client = Client(scheduler) if scheduler else pdask.local_client(n_workers=jobs or _cores())
+    try:
+        return list(_with_progress(pdask.scan_results(files, client, scanner, max_file_size=max_file_size), files, progress))
+    finally:
+        client.close()
 
 
 def exit_code(results: Iterable[FileResult]) -> int:
@@ -114,8 +136,12 @@ def _with_progress(results: Iterable[FileResult], files: list, progress: bool | 
                   TextColumn("{task.fields[files]} files"), TimeRemainingColumn(), transient=True,
                   console=_stderr_console()) as bar:
         task = bar.add_task("scanning", total=total, files=0)
-        for n, r in enumerate(results, 1):
-            bar.update(task, advance=r.size, files=n)
+        n = 0
+        for r in results:
+            # Zip members come as extra results sized after inflation: the bar counts files on disk.
+            if "!" not in r.path:
+                n += 1
+                bar.update(task, advance=r.size, files=n)
             yield r
 
 
@@ -130,6 +156,7 @@ def _json_document(results: list[FileResult], show_values: bool) -> dict:
         "findings": [f.to_dict(show_value=show_values) for r in results for f in r.findings],
         "errors": [{"path": r.path, "error": r.error} for r in results if r.error],
         "skipped": [{"path": r.path, "reason": r.skipped} for r in results if r.skipped],
+        "notes": [{"path": r.path, "note": n} for r in results for n in r.notes],
         "summary": _summary(results),
     }
 
@@ -142,6 +169,8 @@ def _jsonl_lines(results: list[FileResult], show_values: bool):
             yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
         if r.skipped:
             yield json.dumps({"path": r.path, "skipped": r.skipped}, ensure_ascii=False)
+        for n in r.notes:
+            yield json.dumps({"path": r.path, "note": n}, ensure_ascii=False)
 
 
 def _summary(results: list[FileResult]) -> dict:
@@ -193,6 +222,8 @@ def _print_table(results: list[FileResult], show_values: bool) -> None:
             err.print(f"[red]error[/red] {r.path}: {r.error}", markup=True, highlight=False)
         elif r.skipped:
             err.print(f"[yellow]skipped[/yellow] {r.path}: {r.skipped}", markup=True, highlight=False)
+        for n in r.notes:
+            err.print(f"[yellow]note[/yellow] {r.path}: {n}", markup=True, highlight=False)
     s = _summary(results)
     by_type = ", ".join(f"{k} {v}" for k, v in s["by_type"].items()) or "none"
     err.print(
