@@ -195,3 +195,28 @@ def test_cli_scans_samples_folder(tmp_path):
     assert not doc["errors"]
     # values are masked in reports
     assert all("*" in f["value"] for f in doc["findings"])
+
+
+def test_big_text_files_are_streamed_with_the_same_findings(tmp_path, rng, scanner, monkeypatch):
+    import piiscan.files as files
+
+    lines = [f"第{i}户 身份证号：{synth.resident_id_number(rng)}，手机 {synth.mobile_number(rng)}\r\n" for i in range(400)]
+    path = tmp_path / "big.txt"
+    path.write_bytes("".join(lines).encode("gb18030"))
+    whole = files.scan_file_results(path, scanner)[0].findings
+
+    streamed_calls = []
+    import piiscan.stream as stream
+
+    real = stream.scan_stream
+
+    def spy(*args, **kwargs):
+        streamed_calls.append(args[0])
+        return real(*args, chunk_chars=4096, overlap=64, **{k: v for k, v in kwargs.items() if k not in ("chunk_chars", "overlap")})
+
+    monkeypatch.setattr(stream, "scan_stream", spy)
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 1000)
+    streamed = files.scan_file_results(path, scanner)[0].findings
+    assert streamed_calls == [path]
+    assert len(whole) == 800
+    assert streamed == whole
