@@ -12,7 +12,7 @@ from .files import FileResult, scan_dataframe, scan_file, scan_file_results, sca
 from .finding import ENTITY_TYPES, LABELS, Finding
 from .masking import mask_value
 from .readers import ReadError, Segment
-from .redact import redact_dataframe, redact_file, redact_text, restore_text
+from .redact import RedactionError, Redactor, redact_dataframe, redact_file, redact_text, restore_text
 from .scanner import Scanner
 from .stream import scan_stream
 from .tables import ColumnClass, Table
@@ -26,6 +26,8 @@ __all__ = [
     "FileResult",
     "Finding",
     "ReadError",
+    "RedactionError",
+    "Redactor",
     "Scanner",
     "Segment",
     "Table",

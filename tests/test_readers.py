@@ -29,7 +29,7 @@ def samples(tmp_path_factory):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = tmp_path_factory.mktemp("samples")
-    mod.main(["--out", str(out), "--rows", "30", "--seed", "7"])
+    mod.main(["--out", str(out), "--rows", "30", "--seed", "7", "--with-scanned"])
     return out
 
 
