@@ -84,3 +84,13 @@ def test_no_names_in_real_news_text(scanner):
     # The seed names people only in anonymised form (李某, 谭某某): none to report.
     found = names(scanner, SEED.read_text(encoding="utf-8"))
     assert len(found) <= 1, found
+
+
+@pytest.mark.parametrize("masked", ["欧阳**", "张*", "张*兰", "李××"])
+def test_masked_names_are_not_names_again(masked):
+    """What the mask strategy leaves must not be re-detected (欧阳** is not the name 欧阳)."""
+    from piiscan import Scanner
+
+    s = Scanner(types=["PERSON_NAME"])
+    assert s.scan(masked, label="户主姓名") == []
+    assert s.scan(f"户主：{masked}，联系电话：13800138000") == []

@@ -78,6 +78,20 @@ def _data() -> dict:
     }
 
 
+# Characters that mask the rest of a name: 欧阳** and 张×× are what redaction
+# leaves behind, and their visible part is not a name of its own.
+_MASKS = frozenset("*＊×●○□")
+
+
+def _masked_after(text: str, end: int) -> bool:
+    """Whether a mask character follows position ``end``.
+
+    >>> _masked_after("欧阳**", 2), _masked_after("欧阳娜", 3)
+    (True, False)
+    """
+    return end < len(text) and text[end] in _MASKS
+
+
 class PersonNameDetector:
     """Finds ``PERSON_NAME`` spans confirmed by context (see module docstring)."""
 
@@ -125,7 +139,7 @@ class PersonNameDetector:
         for candidate in reversed(candidates):
             end = pos + len(candidate)
             if (end >= len(text) or not _HAN_CHAR.match(text, end)) and self.is_name(candidate):
-                return candidate
+                return None if _masked_after(text, end) else candidate
         for candidate in candidates:
             if self._follow.match(text, pos + len(candidate)) and self.is_name(candidate):
                 return candidate
@@ -145,7 +159,7 @@ class PersonNameDetector:
 
         if label and any(word in label for word in self._column_labels):
             for m in re.finditer(f"[{_HAN}]+", text):
-                if self.is_name(m.group()):
+                if self.is_name(m.group()) and not _masked_after(text, m.end()):
                     f = emit(m.start(), m.group(), 0.9)
                     if f:
                         yield f
@@ -176,7 +190,7 @@ class PersonNameDetector:
 
         for m in self._token.finditer(text):
             value = m.group()
-            if not self.is_name(value) or not self._in_record(text, m.start(), m.end()):
+            if not self.is_name(value) or _masked_after(text, m.end()) or not self._in_record(text, m.start(), m.end()):
                 continue
             if m.start() and text[m.start() - 1].isdigit():
                 continue  # 728万人次, 3万元: a quantity, not a name
