@@ -7,13 +7,29 @@ from typing import Iterator
 
 from . import ReadError, Segment
 
+# (BOM, codec that consumes it, codec for the bytes after it). UTF-32 LE
+# comes first: its BOM starts with UTF-16 LE's.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
+
+
+def split_bom(data: bytes) -> tuple[bytes, str | None]:
+    """The byte order mark ``data`` starts with and the codec for what follows it.
+
+    >>> split_bom(codecs.BOM_UTF8 + b'abc')
+    (b'\\xef\\xbb\\xbf', 'utf-8')
+    >>> split_bom(b'abc')
+    (b'', None)
+    """
+    for bom, _, bare in _BOMS:
+        if data.startswith(bom):
+            return bom, bare
+    return b"", None
 
 # Chinese documents come in these; charset-normalizer picks among them only,
 # which keeps it from calling short GBK text cp949 or latin-1.
@@ -31,7 +47,7 @@ def detect_encoding(data: bytes) -> str:
     >>> detect_encoding('手机 13800138000'.encode('utf-16-le'))
     'utf-16-le'
     """
-    for bom, name in _BOMS:
+    for bom, name, _ in _BOMS:
         if data.startswith(bom):
             return name
     sample = data[:4096]
@@ -68,7 +84,7 @@ def decode(data: bytes) -> tuple[str, str]:
 def looks_binary(data: bytes) -> bool:
     """NULs in a text with no UTF-16/32 BOM and no UTF-16 shape: a binary file."""
     sample = data[:8192]
-    if not sample or any(sample.startswith(bom) for bom, _ in _BOMS):
+    if not sample or any(sample.startswith(bom) for bom, _, _ in _BOMS):
         return False
     nuls = sample.count(0)
     if not nuls:

@@ -8,24 +8,15 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from ...readers.text import detect_encoding, looks_binary
+from ...readers.text import detect_encoding, looks_binary, split_bom
 from . import UnsupportedFormat, write_bytes_atomic
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
 
 def decode_exact(data: bytes) -> tuple[str, bytes, str]:
     """(text, BOM, encoding) such that ``BOM + text.encode(encoding, 'surrogateescape') == data``
     for every encoding whose decoder is a bijection on the bytes it accepts."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(name, "surrogateescape"), bom, name
+    bom, bare = split_bom(data)
+    if bom:
+        return data[len(bom):].decode(bare, "surrogateescape"), bom, bare
     encoding = codecs.lookup(detect_encoding(data)).name
     return data.decode(encoding, "surrogateescape"), b"", encoding
 
