@@ -1,0 +1,58 @@
+"""`piiscan scan samples/` finds every planted item and nothing else (the bundled samples, as shipped)."""
+from __future__ import annotations
+
+import collections
+import json
+from pathlib import Path
+
+import pytest
+
+import piiscan
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+NOTICES = ["notice.txt", "notice_utf8.csv", "notice_gbk.csv", "notice.xlsx", "notice.xls", "notice.pdf",
+           "notice.docx", "notice.html", "notices.zip!2020/notice_gbk.csv", "notices.zip!2020/notice.docx"]
+# Spreadsheets carry the table only; the documents also the contact line under it.
+TABLE_ONLY = {"notice_utf8.csv", "notice_gbk.csv", "notice.xlsx", "notice.xls", "notices.zip!2020/notice_gbk.csv"}
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {Path(r.path).relative_to(SAMPLES).as_posix(): r for r in piiscan.scan_results([SAMPLES])}
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return json.loads((SAMPLES / "planted.json").read_text(encoding="utf-8"))
+
+
+def by_type(findings):
+    got = collections.defaultdict(set)
+    for f in findings:
+        got[f.type].add(f.value)
+    return got
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_every_planted_value_and_nothing_else(results, planted, name):
+    r = results[name]
+    assert r.error is None and r.skipped is None
+    got = by_type(r.findings)
+    expected = {t: set(v) for t, v in planted["table"].items()}
+    if name not in TABLE_ONLY:
+        c = planted["contact"]
+        expected["PERSON_NAME"].add(c["name"])
+        expected["CN_MOBILE"].add(c["mobile"])
+        expected["CN_LANDLINE"].add(c["landline"])
+    if name == "notice.xlsx":
+        # IDs typed into Excel as numbers keep 15 significant digits, the last one rounded.
+        lost = {f.value for f in r.findings if f.detector == "numeric_cell_lost_digits"}
+        assert {v[:14] for v in lost} == {v[:14] for v in planted["lost_digit_ids"]}
+        expected["CN_RESIDENT_ID"] |= lost
+    assert dict(got) == expected
+
+
+def test_clean_documents_and_answer_key_report_nothing(results):
+    for name in ("clean_policy.txt", "clean_machinery.xlsx", "notices.zip!2020/clean_policy.txt"):
+        assert results[name].findings == []
+    assert "planted.json" not in results  # kept out by samples/.piiscanignore
