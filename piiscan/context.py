@@ -10,6 +10,8 @@ from . import patterns
 
 
 _CLAUSE_END = regex.compile(r"[\n\r。；;]")
+# Anything but separators: a value of its own standing between a label and a candidate.
+_CONTENT = regex.compile(r"[^\s:：,，、\-－—_|()（）]")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,12 @@ class Context:
         """
         before = text[max(0, start - self.window):start]
         hits = self.pattern.findall(before)
+        if hits:
+            between = before[before.rfind(hits[-1]) + len(hits[-1]):]
+            # "身份证号码：\n3610…" keeps its label across the break; in
+            # "编号：A1\n138…" the label belongs to A1, not to the phone.
+            if _CLAUSE_END.search(between) and _CONTENT.search(between):
+                hits = []
         if not hits:
             # A label written after the value belongs to it only on the same line or clause.
             after = _CLAUSE_END.split(text[end:end + self.after_window], 1)[0]

@@ -6,8 +6,10 @@ from typing import Iterable, Sequence
 import regex
 
 from .detectors import Detector
+from .detectors.address import AddressDetector
 from .detectors.email import EmailDetector
 from .detectors.numbers import NumberDetector
+from .detectors.person_name import PersonNameDetector
 from .finding import ENTITY_TYPES, Finding
 
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -15,28 +17,7 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 
 def default_detectors() -> list:
     """The built-in detectors, in priority order (earlier wins a tie)."""
-    detectors: list = [EmailDetector(), NumberDetector()]
-    detectors.extend(_optional_detectors())
-    return detectors
-
-
-def _optional_detectors() -> list:
-    # Address and name detectors live in their own modules; they are
-    # added here once they exist so the core stays importable on its own.
-    found = []
-    try:
-        from .detectors.address import AddressDetector
-    except ImportError:
-        pass
-    else:
-        found.append(AddressDetector())
-    try:
-        from .detectors.person_name import PersonNameDetector
-    except ImportError:
-        pass
-    else:
-        found.append(PersonNameDetector())
-    return found
+    return [EmailDetector(), NumberDetector(), AddressDetector(), PersonNameDetector()]
 
 
 class Scanner:

@@ -94,3 +94,17 @@ def test_masked_names_are_not_names_again(masked):
     s = Scanner(types=["PERSON_NAME"])
     assert s.scan(masked, label="户主姓名") == []
     assert s.scan(f"户主：{masked}，联系电话：13800138000") == []
+
+
+@pytest.mark.parametrize("text", ["江西 流水 12345678901234567", "江西 13800138000", "乐安 订单 1234567890123456789012345"])
+def test_records_need_a_validated_number_and_places_are_not_names(text):
+    from piiscan import Scanner
+
+    assert Scanner(types=["PERSON_NAME"]).scan(text) == []
+
+
+def test_a_record_confirms_a_standalone_name():
+    from piiscan import Scanner
+
+    (f,) = Scanner(types=["PERSON_NAME"]).scan("张三 11010519491231002X")
+    assert f.value == "张三"

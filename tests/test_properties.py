@@ -57,10 +57,29 @@ def test_changed_check_digit_never_an_id(seed, delta, before, after):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
-def test_never_raises_and_offsets_slice_back(text):
+def test_never_raises_on_arbitrary_unicode(text):
     for f in piiscan.scan_text(text, min_confidence=0):
         assert text[f.start:f.end] == f.value
         assert 0 <= f.confidence <= 1
+
+
+# Text that does produce candidates: digit runs, separators, letters, labels, Chinese.
+_pieces = st.one_of(
+    st.text(alphabet="0123456789０１２３４５６７８９", min_size=1, max_size=20),
+    st.sampled_from([" ", "-", "－", "+86", "(", "）", "@", ".", "x", "X", "a", "元", "\n", "。", "：",
+                     "身份证号", "手机", "电话", "卡号", "银行账号", "订单号", "姓名", "住址", "江西省抚州市乐安县",
+                     "鳌溪镇湖溪村3组", "张三", "欧阳", "mail", "example.com"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_pieces, max_size=30).map("".join))
+def test_offsets_slice_back_on_number_heavy_text(text):
+    findings = piiscan.scan_text(text, min_confidence=0)
+    for f in findings:
+        assert text[f.start:f.end] == f.value
+        assert 0 <= f.confidence <= 1
+    assert all(a.end <= b.start for a, b in zip(findings, findings[1:]))
 
 
 @SETTINGS

@@ -64,3 +64,14 @@ def test_seed_document_has_no_false_number_findings():
     phones = piiscan.scan_text(text, types=["CN_MOBILE", "CN_LANDLINE"])
     # Only the footer contact number may be reported.
     assert len(phones) <= 1
+
+
+def test_label_before_a_line_break_belongs_to_what_follows_it(rng):
+    m = synth.mobile_number(rng)
+    # 编号 labels A1 on its own line, not the phone on the next one.
+    assert [f.value for f in piiscan.scan_text(f"编号：A1\n{m} 张三", types=["CN_MOBILE"])] == [m]
+    # A label alone on its line still labels the value below it.
+    assert piiscan.scan_text(f"订单号：\n{m}", types=["CN_MOBILE"]) == []
+    id_ = synth.resident_id_number(rng)
+    (f,) = piiscan.scan_text(f"公民身份号码：\n{id_}", types=["CN_RESIDENT_ID"])
+    assert f.confidence == 1.0

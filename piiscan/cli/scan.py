@@ -203,7 +203,9 @@ def where(f) -> str:
 
 def _print_table(results: list[FileResult], show_values: bool) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     # Piped output is read by people in a pager or a CI log: do not fold it at 80 columns.
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -214,16 +216,17 @@ def _print_table(results: list[FileResult], show_values: bool) -> None:
             table.add_column(col, overflow="fold")
         for f in findings:
             value = f.value if show_values else mask_value(f.type, f.value)
-            table.add_row(where(f), f"{f.type} {LABELS.get(f.type, '')}", value, f"{f.confidence:.2f}", f.detector)
+            # Paths, headers and sheet names come from the documents: never markup.
+            table.add_row(Text(where(f)), f"{f.type} {LABELS.get(f.type, '')}", Text(value), f"{f.confidence:.2f}", f.detector)
         console.print(table)
     err = Console(stderr=True, soft_wrap=True)
     for r in results:
         if r.error:
-            err.print(f"[red]error[/red] {r.path}: {r.error}", markup=True, highlight=False)
+            err.print(f"[red]error[/red] {escape(r.path)}: {escape(r.error)}", markup=True, highlight=False)
         elif r.skipped:
-            err.print(f"[yellow]skipped[/yellow] {r.path}: {r.skipped}", markup=True, highlight=False)
+            err.print(f"[yellow]skipped[/yellow] {escape(r.path)}: {escape(r.skipped)}", markup=True, highlight=False)
         for n in r.notes:
-            err.print(f"[yellow]note[/yellow] {r.path}: {n}", markup=True, highlight=False)
+            err.print(f"[yellow]note[/yellow] {escape(r.path)}: {escape(n)}", markup=True, highlight=False)
     s = _summary(results)
     by_type = ", ".join(f"{k} {v}" for k, v in s["by_type"].items()) or "none"
     err.print(

@@ -34,8 +34,12 @@ import functools
 import re
 from typing import Iterator
 
-from .. import patterns
+import regex
+
+from .. import gazetteer, patterns
 from ..finding import PERSON_NAME, Finding
+from .numbers import PATTERN as NUMBERS_PATTERN
+from .numbers import NumberDetector
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _HAN_CHAR = re.compile(f"[{_HAN}]")
@@ -46,12 +50,19 @@ _LEFT_OK = frozenset("和与及向给请由对找是为让叫被将把致、即"
 _LIST_SEP = re.compile(r"[、\s]{1,3}|[和及与]")
 # Between a label and the name: 户主姓名：, 申请人为.
 _LABEL_GAP = re.compile(r"(?:姓名|名字|名称)?(?:[\s:：]|为|是){0,4}")
-# A record on the same line: an ID or phone number, or the sex after the name.
-# No right-hand guard: the window may cut a number short.
-_RECORD = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}|[0-9]{6}[ -][0-9]{8})|身份证|手机|电话")
+# A record on the same line: a validated ID or phone number (the number
+# detector's own tokenizer and validators, so one digit-boundary rule), or
+# the sex after the name.
+_RECORD_TYPES = frozenset({"CN_RESIDENT_ID", "CN_MOBILE", "CN_LANDLINE"})
 _SEX_AFTER = re.compile(r"[\s,，、(（]{1,3}[男女](?![" + _HAN + "])")
 _LINE_END = re.compile(r"[\n。；;]")
+_DIGIT_RUN = re.compile(r"[0-9０-９A-Za-z]+")
 _RECORD_WINDOW = 100
+
+
+@functools.lru_cache(maxsize=None)
+def _numbers_pattern() -> "regex.Pattern[str]":
+    return regex.compile(NUMBERS_PATTERN)
 
 
 @functools.lru_cache(maxsize=None)
@@ -105,6 +116,9 @@ class PersonNameDetector:
         self._titles, self._title_words = d["titles"], d["title_words"]
         self._follow, self._given, self._given_stop = d["follow"], d["given"], d["given_stop"]
         self._non_names, self._token = d["non_names"], d["token"]
+        self._places = gazetteer.load().all_names
+        self._numbers = NumberDetector()
+        self._numbers_re = _numbers_pattern()
 
     # -- candidate checks -------------------------------------------------
 
@@ -190,7 +204,9 @@ class PersonNameDetector:
 
         for m in self._token.finditer(text):
             value = m.group()
-            if not self.is_name(value) or _masked_after(text, m.end()) or not self._in_record(text, m.start(), m.end()):
+            if not self.is_name(value) or _masked_after(text, m.end()) or value in self._places:
+                continue  # 江西, 乐安: places, however name-shaped
+            if not self._in_record(text, m.start(), m.end()):
                 continue
             if m.start() and text[m.start() - 1].isdigit():
                 continue  # 728万人次, 3万元: a quantity, not a name
@@ -207,7 +223,13 @@ class PersonNameDetector:
         stop = _LINE_END.search(text, end, hi)
         if stop:
             hi = stop.start()
+        else:
+            # Never cut a number in two: a cut 25-digit waybill could pass as an ID.
+            run = _DIGIT_RUN.match(text, hi)
+            hi = run.end() if run else hi
         back = text.rfind("\n", lo, start)
-        for c in _RECORD.finditer(text, back + 1 if back >= 0 else lo, hi):
-            return True
+        for m in self._numbers_re.finditer(text, back + 1 if back >= 0 else lo, hi):
+            f = self._numbers.classify(m, text, None)
+            if f is not None and f.type in _RECORD_TYPES:
+                return True
         return False

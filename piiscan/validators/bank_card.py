@@ -50,10 +50,6 @@ def calc_check_digit(partial: str) -> str:
     return str((10 - luhn_checksum(partial + "0")) % 10)
 
 
-def has_known_prefix(value: str) -> bool:
-    return compact(value).startswith(_prefixes())
-
-
 def validate(value: str) -> str:
     value = compact(value)
     if not value.isdigit() or not 16 <= len(value) <= 19:
