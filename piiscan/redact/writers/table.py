@@ -23,25 +23,25 @@ def redact_rows(
 
     With ``header`` given, every row of ``rows`` is a data row.
     """
-    table = tables.Table(rows=[list(r) for r in rows], header=header)
-    findings, classes = tables.scan_table(table, redactor.scanner)
     if header is None:
-        names, data, _preface = tables.split_header(table.rows)
-        first_data = len(table.rows) - len(data)
+        names, data, _preface = tables.split_header(rows)
+        first_data = len(rows) - len(data)
     else:
-        names, first_data = list(header), 0
-        width = max([len(names)] + [len(r) for r in rows])
-        names += [f"列{i + 1}" for i in range(len(names), width)]
+        names, data, first_data = list(header), [list(r) for r in rows], 0
+    width = max([len(names)] + [len(r) for r in data])
+    names += [f"列{i + 1}" for i in range(len(names), width)]
+    # Findings name their column by header text; two columns may share one
+    # (电话, 电话), so scan under names made unique and map them back to positions.
+    names = _unique(names)
     col_index = {n: i for i, n in enumerate(names)}
+    findings, classes = tables.scan_table(tables.Table(rows=data, header=names), redactor.scanner)
     labels = {c.index: _label(c) for c in classes}
 
     per_cell: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
-        if f.type not in redactor.types:
+        if f.type not in redactor.types or f.row is None:
             continue
-        if f.row is None:  # a title/preface cell: found by text, located below
-            continue
-        key = (f.row - table.first_row + first_data, col_index.get(f.column, -1))
+        key = (f.row - 1 + first_data, col_index.get(f.column, -1))
         per_cell.setdefault(key, []).append(f)
 
     out: dict[tuple[int, int], str] = {}
@@ -73,6 +73,23 @@ def redact_rows(
     return out
 
 
+def _unique(names: list[str]) -> list[str]:
+    """``names`` with repeats numbered (电话, 电话_2), never colliding with a name already there."""
+    taken = set(names)
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if name in seen:
+            k = 2
+            while f"{name}_{k}" in taken:
+                k += 1
+            name = f"{name}_{k}"
+            taken.add(name)
+        seen.add(name)
+        out.append(name)
+    return out
+
+
 def _label(col) -> str:
     label_for = getattr(tables, "_label_for", None)
     return label_for(col) if label_for else col.column
@@ -88,8 +105,9 @@ def redact_frame(df: Any, redactor) -> Any:
     changes = redact_rows(rows, redactor, header=[str(c) for c in df.columns])
     touched_cols = {c for _, c in changes}
     for c in touched_cols:
+        # By position: ``out[name] = …`` would overwrite every column of that name.
         if out.iloc[:, c].dtype != object:
-            out[out.columns[c]] = out.iloc[:, c].astype(object)
+            out.isetitem(c, out.iloc[:, c].astype(object))
     for (r, c), new in changes.items():
         out.iat[r, c] = new
     return out
