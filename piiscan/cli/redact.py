@@ -193,5 +193,5 @@ def restore(paths, out, in_place, key_file):
             raise click.UsageError(f"{src}: restore handles text formats (txt, csv, html, json); not {src.suffix}")
         text, bom, enc = decode_exact(src.read_bytes())
         dst = src if in_place else out / src.name
-        write_bytes_atomic(dst, encode_exact(restore_text(text, key=key), bom, enc))
+        write_bytes_atomic(dst, encode_exact(restore_text(text, key=key), bom, enc), src)
         click.echo(f"restored {src} -> {dst}", err=True)

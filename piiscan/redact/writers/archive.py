@@ -15,7 +15,7 @@ from . import atomic_output, writer_for
 
 
 def write(src: Path, dst: Path, redactor, report, **opts) -> None:
-    with zipfile.ZipFile(src) as zin, atomic_output(dst) as tmp, zipfile.ZipFile(tmp, "w") as zout, \
+    with zipfile.ZipFile(src) as zin, atomic_output(dst, src) as tmp, zipfile.ZipFile(tmp, "w") as zout, \
             tempfile.TemporaryDirectory(prefix="piiscan-zip-") as work:
         for info in zin.infolist():
             if info.flag_bits & 0x1:

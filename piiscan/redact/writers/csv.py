@@ -99,4 +99,4 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
         out, changes = redactor.redact(text)
         report.add(changes)
         report.notes.append("not well-formed CSV: redacted as plain text")
-    write_bytes_atomic(dst, encode_exact(out, bom, encoding))
+    write_bytes_atomic(dst, encode_exact(out, bom, encoding), src)

@@ -42,7 +42,7 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
             if changes:
                 setattr(props, attr, new)
                 report.add(changes)
-    with atomic_output(dst) as tmp:
+    with atomic_output(dst, src) as tmp:
         document.save(str(tmp))
 
 

@@ -155,4 +155,4 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     text, bom, encoding = _decode(src.read_bytes())
     out = redact_html_text(text, redactor, report)
     write_bytes_atomic(dst, encode_exact(out, bom, encoding) if encoding.startswith("utf") else
-                       bom + out.encode(encoding, "xmlcharrefreplace"))
+                       bom + out.encode(encoding, "xmlcharrefreplace"), src)

@@ -391,7 +391,7 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
             if "/Thumb" in kpage.obj:
                 del kpage.obj["/Thumb"]
     _drop_metadata_and_annotations(pdf, redactor, report)
-    with atomic_output(dst) as tmp:
+    with atomic_output(dst, src) as tmp:
         pdf.save(tmp)
         pdf.close()
         if pdf_mode == "image":

@@ -32,4 +32,4 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     text, bom, encoding = decode_exact(data)
     out, changes = redactor.redact(text)
     report.add(changes)
-    write_bytes_atomic(dst, encode_exact(out, bom, encoding))
+    write_bytes_atomic(dst, encode_exact(out, bom, encoding), src)

@@ -31,5 +31,5 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
                 elif value is not None:
                     ws.write(r, c, value)
     report.notes.append(".xls rewritten with values only (formatting not kept)")
-    with atomic_output(dst) as tmp:
+    with atomic_output(dst, src) as tmp:
         out.save(str(tmp))

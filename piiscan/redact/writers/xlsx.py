@@ -37,5 +37,5 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
                     if changes:
                         cell.comment.text = new
                         report.add(changes)
-    with atomic_output(dst) as tmp:
+    with atomic_output(dst, src) as tmp:
         wb.save(tmp)
