@@ -69,3 +69,74 @@ def test_new_file_without_source_follows_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert _mode(tmp_path / "new.txt") == 0o640
+
+
+# --- 2. zip limits and the re-scan of outputs ---------------------------------------
+
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from piiscan.cli import redact as redact_cli
+from piiscan.files import FileResult
+from piiscan.readers.archive import Limits
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_zip_bomb_refused_before_anything_is_written(tmp_path):
+    src = _zip(tmp_path / "bomb.zip", {"a.txt": b"0" * (20 * 1024**2)})  # ~1000:1
+    with pytest.raises(ValueError, match="zip bomb"):
+        redact_file(src, tmp_path / "out.zip")
+    assert not (tmp_path / "out.zip").exists()
+
+
+def test_zip_limits_are_the_readers_and_can_be_tightened(tmp_path):
+    src = _zip(tmp_path / "many.zip", {f"{i}.txt": b"ok" for i in range(3)})
+    with pytest.raises(ValueError, match="more than 2 members"):
+        redact_file(src, tmp_path / "out.zip", zip_limits=Limits(max_members=2))
+    redact_file(src, tmp_path / "out.zip")
+    assert zipfile.ZipFile(tmp_path / "out.zip").namelist() == ["0.txt", "1.txt", "2.txt"]
+
+
+def test_zip_nested_too_deep_refused(tmp_path):
+    inner = "手机 13800138000".encode()
+    for depth in range(4):
+        buf = tmp_path / f"d{depth}.zip"
+        _zip(buf, {"x.zip" if depth else "x.txt": inner})
+        inner = buf.read_bytes()
+    with pytest.raises(ValueError, match="nested deeper"):
+        redact_file(buf, tmp_path / "out.zip")
+
+
+def test_zip_member_error_in_rescan_is_a_failure_and_the_output_is_removed(tmp_path, monkeypatch):
+    src = _zip(tmp_path / "a.zip", {"a.txt": "手机 13800138000".encode(), "b.txt": b"fine"})
+    real = redact_cli.scan_file_results
+
+    def scan(path, scanner, *a, **k):
+        results = real(path, scanner, *a, **k)
+        return results[:1] + [FileResult(f"{path}!b.txt", error="corrupt zip member: test")]
+
+    monkeypatch.setattr(redact_cli, "scan_file_results", scan)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(redact_cli.redact, [str(src), "--out", str(out)])
+    assert res.exit_code == redact_cli.EXIT_ERROR, res.output
+    assert "could not be read back" in res.output
+    assert not (out / "a.zip").exists()
+
+
+def test_rescan_error_removes_the_output(tmp_path, monkeypatch):
+    src = tmp_path / "a.txt"
+    src.write_text("手机 13800138000", encoding="utf-8")
+    monkeypatch.setattr(redact_cli, "scan_file_results",
+                        lambda path, scanner, *a, **k: [FileResult(str(path), error="I/O error")])
+    out = tmp_path / "out"
+    res = CliRunner().invoke(redact_cli.redact, [str(src), "--out", str(out)])
+    assert res.exit_code == redact_cli.EXIT_ERROR
+    assert not (out / "a.txt").exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..files import iter_files, scan_file_result
+from ..files import iter_files, scan_file_results
 from ..finding import ENTITY_TYPES
 from ..masking import mask_value
 from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
@@ -128,6 +128,9 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
         if left is None:
             errors += 1
             click.secho(f"error    {dst}: written but could not be read back to verify it", fg="red", file=err)
+            if not in_place:
+                dst.unlink(missing_ok=True)
+                click.secho("           output removed: it was not verified", fg="red", file=err)
             continue
         if left:
             leaks += 1
@@ -156,14 +159,15 @@ def _safe(exc: BaseException) -> str:
 
 
 def _rescan(dst: Path, redactor: Redactor, report: FileReport):
-    """Findings left in ``dst`` (fakes the run wrote are expected), or None if unreadable."""
-    result = scan_file_result(dst, redactor.scanner)
-    if result.error:
-        return None
-    return [
-        f for f in result.findings
-        if f.type in redactor.types and normalise(f.type, f.value) not in report.exempt_values
-    ]
+    """Findings left in ``dst`` (fakes the run wrote are expected), or None if any part of it
+    (a zip member included) could not be read or was not scanned: unverified is not clean."""
+    left = []
+    for result in scan_file_results(dst, redactor.scanner):
+        if result.error or result.skipped:
+            return None
+        left += [f for f in result.findings
+                 if f.type in redactor.types and normalise(f.type, f.value) not in report.exempt_values]
+    return left
 
 
 @click.command()

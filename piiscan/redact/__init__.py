@@ -270,7 +270,7 @@ def redact_file(
     ``dst`` must differ from ``src`` unless ``in_place=True``. The output is
     written to a temporary file next to ``dst`` and moved into place, so a
     crash never leaves a half-written file. Writer options (e.g.
-    ``pdf_mode="image"``) pass through ``opts``.
+    ``pdf_mode="image"``, ``zip_limits=Limits(...)``) pass through ``opts``.
     """
     from .writers import writer_for
 
@@ -282,7 +282,7 @@ def redact_file(
         dst_p = src_p
     elif not in_place and dst_p.exists() and dst_p.resolve() == src_p.resolve():
         raise ValueError(f"{dst_p} is the input file: refusing to overwrite it without in_place=True")
-    writer_opts = {k: opts.pop(k) for k in list(opts) if k.startswith("pdf_")}
+    writer_opts = {k: opts.pop(k) for k in list(opts) if k.startswith(("pdf_", "zip_"))}
     r = redactor or Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
     report = FileReport(str(src_p), str(dst_p))
     writer_for(src_p)(src_p, dst_p, r, report, **writer_opts)
