@@ -15,20 +15,18 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import regex
-
 from .finding import Finding
 from .readers import ReadError, Segment
 from .readers import registry
+from .readers.text import NEWLINE as _NEWLINE
 from .readers.text import looks_binary
 from .scanner import Scanner
 from .tables import ColumnClass, Table, scan_table
-
-_NEWLINE = regex.compile(r"\r\n|\r|\n")
 
 #: Text files larger than this are streamed in chunks instead of read whole.
 STREAM_THRESHOLD = 64 * 1024 * 1024
@@ -60,12 +58,18 @@ def reader_for(path: Path) -> Callable[[Path], Iterable[Any]]:
 def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[Finding]:
     """Findings in one file (for a zip: in all its members), each carrying ``path`` and its location.
 
-    Raises :class:`~piiscan.readers.ReadError` when the file cannot be read.
+    Raises :class:`~piiscan.readers.ReadError` when the file (or a zip member)
+    cannot be read, and also when it was not scanned on purpose (an
+    unsupported format such as ``.doc``, a binary file): the message gives
+    the reason. An empty list therefore always means "scanned, nothing found".
+    Use :func:`scan_results` to get errors and skips as data instead.
     """
     findings: list[Finding] = []
     for result in scan_file_results(Path(path), scanner or _default_scanner(), None):
         if result.error:
             raise ReadError(f"{result.path}: {result.error}")
+        if result.skipped:
+            raise ReadError(f"{result.path}: not scanned: {result.skipped}")
         findings.extend(result.findings)
     return findings
 
@@ -100,9 +104,12 @@ def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = 
     """
     shown = display_path or str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         return [FileResult(shown, error=exc.strerror or str(exc))]
+    if stat.S_ISDIR(st.st_mode):
+        return [FileResult(shown, error=_folder_error(path))]
+    size = st.st_size
     if max_file_size is not None and size > max_file_size:
         return [FileResult(shown, skipped=f"too large ({size} bytes > {max_file_size})", size=size)]
     reason = registry.unsupported_reason(path.name)
@@ -121,6 +128,16 @@ def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = 
         return [result]
     _scan_bytes(data, path.name, scanner, result)
     return [result]
+
+
+def _folder_error(path: Path) -> str:
+    """Why a folder (one :func:`iter_files` could not list) was not scanned."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as exc:
+        return f"cannot list folder: {exc.strerror or exc}"
+    return "a folder, not a file: it could not be listed while walking"
 
 
 def _scan_text_stream(path: Path, scanner: Scanner, result: FileResult) -> None:
@@ -250,7 +267,10 @@ def iter_files(
     ``.piiscanignore`` file (gitignore syntax) in the folder or any
     sub-folder excludes what it matches, relative to where it sits.
     Symlinks are not followed unless asked; hidden folders (``.git``) are
-    not entered. A path given explicitly is always yielded.
+    not entered. A path given explicitly is always yielded. A folder that
+    cannot be listed (permission denied, I/O error) is yielded itself, so it
+    is never silently left out: :func:`scan_file_results` turns it into a
+    :class:`FileResult` with ``error``.
     """
     for p in paths:
         p = Path(p)
@@ -258,7 +278,9 @@ def iter_files(
             yield p
             continue
         specs: dict[str, Any] = {}  # folder relative to p ("" = p) -> spec
-        for root, dirs, files in os.walk(p, followlinks=follow_symlinks):
+        unlisted: list[OSError] = []
+        for root, dirs, files in os.walk(p, onerror=unlisted.append, followlinks=follow_symlinks):
+            yield from _unlisted(unlisted, p)
             root_rel = Path(root).relative_to(p).as_posix()
             root_rel = "" if root_rel == "." else root_rel
             spec = _load_ignore(Path(root))
@@ -282,6 +304,14 @@ def iter_files(
                 if any(_glob_match(rel, g) for g in exclude) or _ignored(specs, rel):
                     continue
                 yield full
+        yield from _unlisted(unlisted, p)
+
+
+def _unlisted(errors: list[OSError], top: Path) -> Iterator[Path]:
+    """Folders the walk could not list, yielded as paths: scanning one reports why (an error, exit 2)."""
+    while errors:
+        exc = errors.pop(0)
+        yield Path(exc.filename) if exc.filename else top
 
 
 def _join(a: str, b: str) -> str:
@@ -307,7 +337,10 @@ def _glob_match(rel: str, pattern: str) -> bool:
 def scan_path(path: str | os.PathLike, scanner: Scanner | None = None, *, jobs: int = 1) -> list[Finding]:
     """Findings in a file or, recursively, a folder; each carries its ``path``.
 
-    Unreadable files are left out here; use :func:`scan_results` to see why.
+    Lenient: files that could not be read (errors) or were not scanned on
+    purpose (skips: unsupported formats, binary files) add nothing here, so an
+    empty list does not prove a folder clean. Use :func:`scan_results` to see
+    every file's ``error`` and ``skipped`` reason.
     """
     out: list[Finding] = []
     for result in scan_results([path], scanner, jobs=jobs):

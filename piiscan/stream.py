@@ -27,22 +27,19 @@ Memory is ``O(chunk_chars + 2 * overlap)`` whatever the size of the input.
 from __future__ import annotations
 
 import bisect
-import codecs
 import io
 import os
-from pathlib import Path
 from typing import IO, Iterator, Union
 
-import regex
-
 from .finding import Finding
+# The same line breaks as piiscan.files.locate, so line/column agree with scan_file.
+from .readers.text import NEWLINE as _NEWLINE
+from .readers.text import detect_encoding
 from .scanner import Scanner
 
 DEFAULT_CHUNK_CHARS = 1 << 20  # 1 M characters: ~3 MB of Chinese UTF-8 per scan call
 DEFAULT_OVERLAP = 4096
 
-# Same line breaks as piiscan.files.locate, so line/column agree with scan_file.
-_NEWLINE = regex.compile(r"\r\n|\r|\n")
 
 Source = Union[str, os.PathLike, IO[str], IO[bytes]]
 
@@ -106,9 +103,11 @@ def _text_stream(raw: IO[bytes], encoding: str | None) -> IO[str]:
 
 
 def detect_stream_encoding(stream: io.BufferedReader, sample_size: int = 1 << 20) -> str:
-    """The encoding of a binary stream, judged on its first ``sample_size`` bytes without consuming them."""
-    from .readers.text import detect_encoding
+    """The encoding of a binary stream, judged on its first ``sample_size`` bytes without consuming them.
 
+    The judging is :func:`piiscan.readers.text.detect_encoding`'s, told that
+    the sample may end inside a character when the stream goes on.
+    """
     sample = stream.peek(sample_size)[:sample_size]
     # peek() may return less than asked even before EOF; read more only if needed.
     if len(sample) < min(sample_size, 65536):
@@ -116,26 +115,7 @@ def detect_stream_encoding(stream: io.BufferedReader, sample_size: int = 1 << 20
         if pos is not None:
             sample = stream.read(sample_size)
             stream.seek(pos)
-    full = len(sample) < sample_size
-    if not full:
-        try:
-            # The sample may end inside a multi-byte character: a UTF-8
-            # decoder that is not told it is final accepts that.
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-            return "utf-8" if not sample.startswith(codecs.BOM_UTF8) else "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-        # Trim a possibly cut double/four-byte GB18030 character at the end.
-        for cut in range(0, 4):
-            try:
-                (sample[: len(sample) - cut]).decode("gb18030")
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            cut = 0
-        sample = sample[: len(sample) - cut]
-    return detect_encoding(sample)
+    return detect_encoding(sample, complete=len(sample) < sample_size)
 
 
 def _scan_text_stream(
@@ -207,7 +187,3 @@ def _default_scanner() -> Scanner:
 
     return default()
 
-
-def scan_large_file(path: str | os.PathLike, scanner: Scanner | None = None, **kwargs) -> list[Finding]:
-    """All findings of :func:`scan_stream` on a file, as a list (``path`` set)."""
-    return list(scan_stream(Path(path), scanner, **kwargs))

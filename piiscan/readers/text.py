@@ -5,6 +5,8 @@ import codecs
 from pathlib import Path
 from typing import Iterator
 
+import regex
+
 from . import ReadError, Segment
 
 # (BOM, codec that consumes it, codec for the bytes after it). UTF-32 LE
@@ -35,10 +37,89 @@ def split_bom(data: bytes) -> tuple[bytes, str | None]:
 # which keeps it from calling short GBK text cp949 or latin-1.
 _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be", "shift_jis"]
 
+#: Line breaks as piiscan counts lines everywhere (files.locate, stream, gate):
+#: ``\r\n`` is one break, a lone ``\r`` or ``\n`` another.
+NEWLINE = regex.compile(r"\r\n|\r|\n")
 
-def detect_encoding(data: bytes) -> str:
-    """The encoding of ``data``: BOM, then UTF-16 without BOM (NUL-heavy),
-    then strict UTF-8, then GB18030, then the best Chinese encoding charset-normalizer finds.
+# <meta charset="gbk"> and <meta http-equiv="Content-Type" content="text/html; charset=gbk">.
+_META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", regex.IGNORECASE)
+
+_SAMPLE = 16384  # bytes judged by the UTF-16 rule
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML document declares in a ``<meta>`` tag in its first 4 KB, as written.
+
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gbk">')
+    'gbk'
+    >>> declared_charset(b"<meta charset='UTF-8'>"), declared_charset(b'<p>no meta</p>')
+    ('UTF-8', None)
+    """
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
+
+
+def _plausible_text(text: str) -> bool:
+    """Text a person wrote: printable ASCII, CJK ideographs and punctuation, almost nothing else.
+
+    Hangul and private-use characters do not count: GBK or UTF-8 bytes read as
+    UTF-16 turn into those, never into a run of common ideographs.
+    """
+    if not text:
+        return False
+    good = bad = 0
+    for ch in text:
+        o = ord(ch)
+        if 0x20 <= o < 0x7F or ch in "\t\n\r\f":
+            good += 1
+        elif o < 0x20 or 0x7F <= o < 0xA0 or o == 0xFFFD or 0xD800 <= o < 0xF900:
+            bad += 1  # control characters, replacement, surrogates, private use
+        elif (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x30FF
+              or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x27BF or 0xA0 <= o <= 0xFF):
+            good += 1  # ideographs, CJK punctuation and kana, full-width forms, symbols, Latin-1
+    return bad * 50 <= len(text) and good * 10 >= len(text) * 9
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``'utf-16-le'`` or ``'utf-16-be'`` when ``data`` (no BOM) is UTF-16 text, else None.
+
+    The one UTF-16 rule of piiscan, used by :func:`detect_encoding` and
+    :func:`looks_binary`. NULs, when there are any, say which byte order to try
+    first (ASCII characters put theirs in the odd bytes for little endian);
+    a byte order is accepted when the first 16 KB decode as UTF-16 into
+    plausible text (see :func:`_plausible_text`). So a mostly Chinese text,
+    with a NUL only for each digit or Latin letter, is text, and so is one
+    without any NUL.
+
+    >>> utf16_without_bom('公示：张三，电话 13800138000'.encode('utf-16-be'))
+    'utf-16-be'
+    >>> utf16_without_bom('乐安县农机购置补贴公示'.encode('utf-16-le'))
+    'utf-16-le'
+    >>> utf16_without_bom(b'\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR') is None
+    True
+    """
+    sample = data[:_SAMPLE]
+    sample = sample[: len(sample) & ~1]
+    if len(sample) < 4:
+        return None
+    odd_nuls, even_nuls = sample[1::2].count(0), sample[0::2].count(0)
+    order = ("utf-16-le", "utf-16-be") if odd_nuls >= even_nuls else ("utf-16-be", "utf-16-le")
+    for codec in order:
+        text = sample.decode(codec, errors="replace")
+        if len(data) > len(sample) and text.endswith("\ufffd"):
+            text = text[:-1]  # the sample may end inside a surrogate pair
+        if _plausible_text(text):
+            return codec
+    return None
+
+
+def detect_encoding(data: bytes, *, complete: bool = True) -> str:
+    """The encoding of ``data``: BOM, then UTF-16 without BOM (when there are NULs),
+    then strict UTF-8, then UTF-16 without BOM and without NULs, then GB18030,
+    then the best Chinese encoding charset-normalizer finds.
+
+    ``complete=False`` says ``data`` is the head of a longer text (a stream
+    sample): it may end inside a multi-byte character.
 
     >>> detect_encoding('身份证号码'.encode('gb18030'))
     'gb18030'
@@ -50,25 +131,32 @@ def detect_encoding(data: bytes) -> str:
     for bom, name, _ in _BOMS:
         if data.startswith(bom):
             return name
-    sample = data[:4096]
-    if sample and sample.count(0) > len(sample) // 8:
-        # ASCII-range characters put their NUL in the odd bytes for LE.
-        odd_nuls = sample[1::2].count(0)
-        even_nuls = sample[0::2].count(0)
-        return "utf-16-le" if odd_nuls >= even_nuls else "utf-16-be"
+    has_nuls = 0 in data[:_SAMPLE]
+    if has_nuls:
+        utf16 = utf16_without_bom(data)
+        if utf16:
+            return utf16
     try:
-        data.decode("utf-8")
+        # A sample may end inside a multi-byte character: a decoder that is
+        # not told it is final accepts that.
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=complete)
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        data.decode("gb18030")
-        # GB18030 decodes most byte strings; mainland documents that are not
-        # UTF-8 are GBK/GB18030, and charset-normalizer mistakes short GBK
-        # text for Big5 or cp949, so strict GB18030 wins when it decodes.
-        return "gb18030"
-    except UnicodeDecodeError:
-        pass
+    if not has_nuls:
+        utf16 = utf16_without_bom(data)
+        if utf16:
+            return utf16
+    # GB18030 decodes most byte strings; mainland documents that are not
+    # UTF-8 are GBK/GB18030, and charset-normalizer mistakes short GBK text
+    # for Big5 or cp949, so strict GB18030 wins when it decodes. The head of
+    # a longer text may end inside a two- or four-byte character.
+    for cut in (range(4) if not complete else (0,)):
+        try:
+            data[: len(data) - cut].decode("gb18030")
+            return "gb18030"
+        except UnicodeDecodeError:
+            continue
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536], cp_isolation=_CANDIDATES).best()
@@ -82,16 +170,17 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def looks_binary(data: bytes) -> bool:
-    """NULs in a text with no UTF-16/32 BOM and no UTF-16 shape: a binary file."""
-    sample = data[:8192]
+    """NULs in a text that has no BOM and does not decode as UTF-16: a binary file.
+
+    >>> looks_binary('手机 13800138000'.encode('utf-16-le')), looks_binary(b'GIF89a\\x01\\x00\\x01\\x00\\x80\\x00\\x00')
+    (False, True)
+    """
+    sample = data[:_SAMPLE]
     if not sample or any(sample.startswith(bom) for bom, _, _ in _BOMS):
         return False
-    nuls = sample.count(0)
-    if not nuls:
+    if 0 not in sample:
         return False
-    # UTF-16 text without BOM has its NULs all on one byte parity.
-    lopsided = min(sample[0::2].count(0), sample[1::2].count(0)) == 0
-    return not (lopsided and nuls > len(sample) // 8)
+    return utf16_without_bom(data) is None
 
 
 def read(path: Path) -> Iterator[Segment]:

@@ -1,0 +1,122 @@
+"""Review fixes in readers, tables and files: each test failed before its fix."""
+from __future__ import annotations
+
+import io
+import os
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from piiscan import synth
+from piiscan.files import iter_files, scan_file, scan_path, scan_results
+from piiscan.readers import ReadError
+from piiscan.readers.text import detect_encoding, looks_binary
+from piiscan.scanner import Scanner
+from piiscan.stream import scan_stream
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return Scanner()
+
+
+def _notice(phone: str) -> str:
+    # Chinese-dominant: only the phone's digits put NULs in the UTF-16 bytes.
+    return ("乐安县农机购置补贴资金兑付情况公示。根据省农业农村厅关于做好农机购置补贴工作的通知要求，"
+            "现将我县第三批补贴对象予以公示，公示期为七天。如有异议请致电联系人，电话" + phone + "。\n"
+            + "经县农业农村局审核，以上补贴对象符合补贴条件，予以兑付。\n" * 4)
+
+
+# --- 1. UTF-16 without BOM ------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_mostly_chinese_is_text(tmp_path, scanner, codec):
+    phone = synth.mobile_number(random.Random(16))
+    data = _notice(phone).encode(codec)
+    assert 0 < data.count(0) < len(data) // 8  # few NULs: the old rule called this binary
+    assert not looks_binary(data)
+    assert detect_encoding(data) == codec
+    p = tmp_path / "notice.txt"
+    p.write_bytes(data)
+    [r] = list(scan_results([p], scanner))
+    assert r.skipped is None and r.error is None
+    assert phone in {f.value for f in r.findings}
+    # The stream reader detects encodings with the same rule.
+    assert phone in {f.value for f in scan_stream(io.BytesIO(data), scanner, chunk_chars=64, overlap=32)}
+    assert phone in {f.value for f in scan_stream(p, scanner)}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_and_without_nuls(codec):
+    data = "乐安县农机购置补贴资金兑付情况公示，公示期为七天。".encode(codec)
+    assert 0 not in data
+    assert detect_encoding(data) == codec
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_chinese_in_other_encodings_is_not_taken_for_utf16(codec):
+    assert detect_encoding(_notice("13800138000").encode(codec)) == codec
+
+
+def test_binary_with_nuls_stays_binary():
+    rng = random.Random(5)
+    for _ in range(200):
+        data = bytes(rng.randrange(256) for _ in range(rng.randrange(8, 2000))) + b"\x00\x00"
+        assert looks_binary(data)
+    assert looks_binary(b"\x7fELF\x02\x01\x01" + b"\x00" * 64)
+
+
+# --- 5. unreadable folders --------------------------------------------------
+
+def test_unlistable_subfolder_is_an_error_not_silence(tmp_path, scanner, monkeypatch):
+    rng = random.Random(3)
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text("手机 " + synth.mobile_number(rng), encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("手机 " + synth.mobile_number(rng), encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert locked in list(iter_files([tmp_path]))
+    results = {Path(r.path).name: r for r in scan_results([tmp_path], scanner)}
+    assert results["a.txt"].findings
+    assert "Permission denied" in results["locked"].error
+    from piiscan.cli import main
+
+    assert CliRunner().invoke(main, ["scan", str(tmp_path)]).exit_code == 2
+
+
+def test_unlistable_top_folder_is_an_error(tmp_path, scanner, monkeypatch):
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == tmp_path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    [r] = list(scan_results([tmp_path], scanner))
+    assert r.error and "Permission denied" in r.error
+
+
+# --- 6. scan_file on a skipped file ------------------------------------------
+
+def test_scan_file_raises_for_a_skipped_file(tmp_path, scanner):
+    p = tmp_path / "x.doc"
+    p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    with pytest.raises(ReadError, match="legacy Word"):
+        scan_file(p, scanner)
+    b = tmp_path / "blob.bin"
+    b.write_bytes(b"\x00\x01\x02\x03PK\x00" * 200)
+    with pytest.raises(ReadError, match="binary"):
+        scan_file(b, scanner)
+    # scan_path stays lenient: skips give no findings and no exception.
+    assert scan_path(tmp_path, scanner) == []
