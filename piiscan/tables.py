@@ -25,17 +25,17 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import numbers
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import regex
 
 from . import patterns, regions
 from .finding import (BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS,
                       PERSON_NAME, Finding)
-from .readers import Segment
 from .validators import resident_id
 
 PHONE = "PHONE"  # a header kind: mobile or landline, the values decide
@@ -54,6 +54,8 @@ OVERRIDE_MIN_CELLS = 3
 # 13800138000 under 补贴金额 is a number, not a phone.
 _SELF_VALIDATING = frozenset({CN_RESIDENT_ID, BANK_CARD, EMAIL_ADDRESS})
 
+# A line break inside a cell, with the blanks around it: a wrapped value (身份证\n号码).
+_WRAP = regex.compile(r"\s*\n\s*")
 _NORMALISE = regex.compile(r"[\s\u3000:：*＊()（）\[\]【】<>《》\"'“”‘’/、,，.。_\-]+|（?(?:必填|选填)）?")
 
 
@@ -71,21 +73,6 @@ class Table:
     location: dict[str, Any] = field(default_factory=dict)
     header: list[str] | None = None
     first_row: int = 1
-
-    def segments(self) -> Iterator[Segment]:
-        """The table as one Segment per non-empty cell (for consumers that only take segments)."""
-        header, data, preface = split_header(self.rows) if self.header is None else (self.header, self.rows, [])
-        for row in preface:
-            for cell in row:
-                text, _ = cell_text(cell)
-                if text:
-                    yield Segment(text, location=dict(self.location))
-        for r, row in enumerate(data, self.first_row):
-            for c, cell in enumerate(row):
-                text, _ = cell_text(cell)
-                if text:
-                    name = header[c] if c < len(header) else f"列{c + 1}"
-                    yield Segment(text, label=name, location={**self.location, "row": r, "column": name})
 
 
 @dataclass(frozen=True)
@@ -134,7 +121,12 @@ def header_kind(header: Any) -> str | None:
     >>> header_kind('户主证件号码')
     'CN_RESIDENT_ID'
     """
-    h = normalise_header(header)
+    return _kind_of_normalised(normalise_header(header))
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of_normalised(h: str) -> str | None:
+    # Headers repeat across sheets, pages and files: look each up once.
     if not h:
         return None
     words, longest_first, _ = _header_data()
@@ -162,12 +154,13 @@ def find_header_row(rows: Sequence[Sequence[Any]], look: int = 10) -> int | None
     """Index of the header row among the first ``look`` rows, or None.
 
     The header is the first row with the most cells naming a known column
-    (at least two, or one in a one-column table).
+    (at least two, or one in a one-column table). A row with a cell that
+    holds personal information (姓名：张三) is data, never the header.
     """
     best, best_score = None, 0
     for i, row in enumerate(rows[:look]):
         score = sum(1 for c in row if isinstance(c, str) and header_kind(c) is not None)
-        if score > best_score:
+        if score > best_score and not holds_personal_data(row):
             best, best_score = i, score
     width = max((len(r) for r in rows), default=0)
     if best is not None and (best_score >= 2 or (best_score == 1 and width == 1)):
@@ -179,8 +172,13 @@ def split_header(rows: Sequence[Sequence[Any]], look: int = 10) -> tuple[list[st
     """(header names, data rows, rows above the header).
 
     Without a row of known column names, a first row of short texts without
-    digits is the header; otherwise the table has none and columns are
-    called 列1, 列2, ….
+    digits, at least one of them a known column name, is the header;
+    otherwise the table has none, columns are called 列1, 列2, … and the
+    first row is data. Header text ends up in every finding's ``column``, so
+    a row that holds personal information is never taken for the header.
+
+    >>> split_header([["张三", "男", "江西省抚州市乐安县鳌溪镇湖溪村3组"]])[0]
+    ['列1', '列2', '列3']
     """
     width = max((len(r) for r in rows), default=0)
     best = find_header_row(rows, look)
@@ -192,8 +190,30 @@ def split_header(rows: Sequence[Sequence[Any]], look: int = 10) -> tuple[list[st
 
 
 def _looks_like_header(row: Sequence[Any]) -> bool:
+    """Short texts without digits, one of them a known column name, none personal information."""
     texts = [c for c in row if c not in (None, "")]
-    return bool(texts) and all(isinstance(c, str) and len(c) <= 20 and not any(ch.isdigit() for ch in c) for c in texts)
+    return (bool(texts)
+            and all(isinstance(c, str) and len(c) <= 20 and not any(ch.isdigit() for ch in c) for c in texts)
+            and any(header_kind(c) is not None for c in texts)
+            and not holds_personal_data(row))
+
+
+def holds_personal_data(row: Sequence[Any]) -> bool:
+    """Whether a text cell of ``row`` scans positive on its own (all types, default confidence).
+
+    Always judged by the default scanner, whatever scanner the table is
+    scanned with, so that the scan and the redact writers pick the same
+    header row.
+    """
+    from .files import _default_scanner
+
+    scanner = _default_scanner()
+    for cell in row:
+        if isinstance(cell, str):
+            text, _ = cell_text(cell)
+            if text and scanner.scan(text):
+                return True
+    return False
 
 
 def header_names(row: Sequence[Any], width: int) -> list[str]:
@@ -203,7 +223,7 @@ def header_names(row: Sequence[Any], width: int) -> list[str]:
     for i in range(width):
         raw = row[i] if i < len(row) else None
         # Headers wrap inside their cell (身份证\n号码): one name.
-        name = regex.sub(r"\s*\n\s*", "", str(raw)).strip() if raw not in (None, "") else f"列{i + 1}"
+        name = _WRAP.sub("", str(raw)).strip() if raw not in (None, "") else f"列{i + 1}"
         seen[name] += 1
         names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
     return names
@@ -215,8 +235,10 @@ def cell_text(value: Any) -> tuple[str, bool]:
     """(text of a cell, lost_digits).
 
     Integral floats print without ``.0`` (a phone typed as a number reads
-    13800138000); numbers of 16+ digits cannot be held by Excel and have lost
-    their last digits: their text is the 15 significant digits padded with zeros.
+    13800138000); floats of 16+ digits cannot be held by Excel and have lost
+    their last digits: their text is the 15 significant digits padded with
+    zeros. Integers (Python or numpy, e.g. a pandas int64 column) are exact
+    and print in full.
 
     >>> cell_text(13800138000.0)
     ('13800138000', False)
@@ -224,18 +246,23 @@ def cell_text(value: Any) -> tuple[str, bool]:
     ('361025198001011000', True)
     >>> cell_text(' 张三\\n')
     ('张三', False)
+    >>> cell_text(6222021234567890123)
+    ('6222021234567890123', False)
     """
     if value is None:
         return "", False
     if isinstance(value, str):
         # A value wrapped over lines in a cell (PDF, Excel alt-enter) is one value.
-        return (regex.sub(r"\s*\n\s*", "", value).strip() if "\n" in value else value.strip()), False
+        return (_WRAP.sub("", value).strip() if "\n" in value else value.strip()), False
     if isinstance(value, bool):
         return str(value), False
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, numbers.Integral):
+        # Exact: Python and numpy integers keep every digit, however many.
+        return str(int(value)), False
+    if isinstance(value, float):
+        if not math.isfinite(value):
             return "", False
-        if isinstance(value, float) and not value.is_integer():
+        if not value.is_integer():
             return repr(value), False
         if abs(value) >= 1e15:
             # Excel keeps 15 significant digits; anything longer is padded noise.
@@ -358,8 +385,10 @@ def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]
         if col.source == "non-personal":
             continue
         c, name = col.index, col.column
+        # What the column's class implies, worked out once for all its cells.
         label = _label_for(col)
-        lost_ok = col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
+        lost_ok = (col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
+                   and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence)
         col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
         cells = hits = 0
         for r, row in enumerate(data, table.first_row):
@@ -369,15 +398,16 @@ def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]
             if not text:
                 continue
             cells += 1
-            where = {**loc, "row": r, "column": name}
             if lost_digits:
-                if lost_ok and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence:
-                    findings.append(Finding(col.type, 0, len(text), text, LOST_DIGITS_CONFIDENCE, LOST_DIGITS, **where))
+                if lost_ok:
+                    findings.append(Finding(col.type, 0, len(text), text, LOST_DIGITS_CONFIDENCE, LOST_DIGITS,
+                                            **{**loc, "row": r, "column": name}))
                     hits += 1
                 continue
             found = scanner.scan(text, label=label)
             if found:
                 hits += any(f.type in col_types for f in found)
+                where = {**loc, "row": r, "column": name}
                 findings.extend(f.with_location(**where) for f in found)
         if col.source in ("header", "header+values") and cells:
             # With the header as context, the share is what was actually found.

@@ -120,3 +120,82 @@ def test_scan_file_raises_for_a_skipped_file(tmp_path, scanner):
         scan_file(b, scanner)
     # scan_path stays lenient: skips give no findings and no exception.
     assert scan_path(tmp_path, scanner) == []
+
+
+# --- 2. exact integers are not Excel-truncated floats ---------------------------
+
+def test_dataframe_integer_ids_and_cards_keep_every_digit(scanner):
+    import numpy as np
+    import pandas as pd
+
+    from piiscan.files import scan_dataframe
+    from piiscan.tables import LOST_DIGITS, cell_text
+
+    rng = random.Random(11)
+    ids = []
+    while len(ids) < 5:  # an X check digit cannot be an int
+        i = synth.resident_id_number(rng)
+        if i[-1].isdigit():
+            ids.append(i)
+    card = synth.bank_card_number(rng, 19)
+    df = pd.DataFrame({"身份证号码": pd.Series([int(i) for i in ids], dtype="int64"),
+                       "银行卡号": pd.Series([int(card)] + [None] * (len(ids) - 1), dtype=object)})
+    assert df["身份证号码"].dtype == np.int64
+    findings, classes = scan_dataframe(df, scanner)
+    assert not [f for f in findings if f.detector == LOST_DIGITS]
+    assert {f.value for f in findings if f.type == "CN_RESIDENT_ID"} == set(ids)
+    assert card in {f.value for f in findings if f.type == "BANK_CARD"}
+    assert not any(c.note for c in classes)
+    assert cell_text(np.int64(ids[0])) == (ids[0], False)
+    assert cell_text(float(ids[0]))[1] is True  # a float did lose digits
+
+
+# --- 3. a header-less table's first row is data --------------------------------
+
+@pytest.mark.parametrize("address", ["江西省抚州市乐安县鳌溪镇湖溪村3组", "江西省抚州市乐安县鳌溪镇湖溪村"])
+def test_headerless_csv_first_row_is_scanned_and_never_a_column_name(tmp_path, scanner, address):
+    rows = [["张三", "男", address], ["李四", "女", "江西省抚州市乐安县鳌溪镇湖溪村4组"],
+            ["王五", "男", "江西省抚州市乐安县鳌溪镇湖溪村5组"]]
+    p = tmp_path / "people.csv"
+    p.write_text("".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    findings = scan_file(p, scanner)
+    assert {f.column for f in findings} <= {"列1", "列2", "列3"}
+    assert all("张三" not in (f.column or "") and "湖溪村" not in (f.column or "") for f in findings)
+    assert any(f.row == 1 and f.type == "CN_ADDRESS" for f in findings)
+
+
+def test_header_cell_with_personal_data_is_data(scanner):
+    from piiscan.tables import Table, scan_table, split_header
+
+    rng = random.Random(12)
+    phone = synth.mobile_number(rng)
+    rows = [["户主姓名：王建国", f"联系电话：{phone}", "备注"], ["李四", synth.mobile_number(rng), "无"]]
+    header, data, _ = split_header(rows)
+    assert header == ["列1", "列2", "列3"] and data[0] == rows[0]
+    findings, _ = scan_table(Table(rows), scanner)
+    assert phone in {f.value for f in findings}
+    assert all(phone not in (f.column or "") for f in findings)
+
+
+# --- 8. the per-cell hot path -------------------------------------------------------
+
+def test_cells_use_precompiled_patterns_and_per_column_facts(scanner, monkeypatch):
+    import regex
+
+    from piiscan import tables
+
+    calls = []
+    real_label_for = tables._label_for
+    monkeypatch.setattr(tables, "_label_for", lambda col: calls.append(col.index) or real_label_for(col))
+
+    def no_module_sub(*a, **k):
+        raise AssertionError("regex.sub compiles (or looks up) its pattern on every cell")
+
+    monkeypatch.setattr(regex, "sub", no_module_sub)
+    rng = random.Random(8)
+    rows = [["姓名", "联系\n电话", "家庭住址"]] + [
+        [synth.person_name(rng), synth.mobile_number(rng), "鳌溪镇\n湖溪村3组"] for _ in range(40)]
+    findings, classes = tables.scan_table(tables.Table(rows), scanner)
+    assert [c.column for c in classes] == ["姓名", "联系电话", "家庭住址"]
+    assert sorted(calls) == [0, 1, 2]  # once per column, not per cell
+    assert tables.cell_text("鳌溪镇\n 湖溪村") == ("鳌溪镇湖溪村", False)
