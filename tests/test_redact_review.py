@@ -140,3 +140,46 @@ def test_rescan_error_removes_the_output(tmp_path, monkeypatch):
     res = CliRunner().invoke(redact_cli.redact, [str(src), "--out", str(out)])
     assert res.exit_code == redact_cli.EXIT_ERROR
     assert not (out / "a.txt").exists()
+
+
+# --- 3. masks hide at least half ------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st
+
+from piiscan.redact.strategies import Context
+from piiscan.redact.strategies import mask
+from piiscan.scanner import Scanner
+
+_SCANNER = Scanner()
+
+
+def test_short_numbers_mostly_hidden():
+    c = Context()
+    assert mask.replace("BANK_CARD", "622202123456", c) == "********3456"
+    assert mask.replace("CN_RESIDENT_ID", "110105491231002", c) == "110105********2"
+    assert mask.replace("CN_RESIDENT_ID", "11010519491231002X", c) == "110105*********02X"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    etype=st.sampled_from(["CN_RESIDENT_ID", "BANK_CARD"]),
+    digits=st.text(alphabet="0123456789", min_size=12, max_size=25),
+    x_end=st.booleans(),
+    sep=st.sampled_from(["", " ", "-"]),
+    keep=st.one_of(st.none(), st.tuples(st.integers(0, 25), st.integers(0, 25))),
+)
+def test_mask_hides_at_least_half_and_is_not_found_again(etype, digits, x_end, sep, keep):
+    if x_end and etype == "CN_RESIDENT_ID":
+        digits = digits[:-1] + "X"
+    value = sep.join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    ctx = Context(options={"keep": {etype: keep}} if keep else {})
+    out = mask.replace(etype, value, ctx)
+    assert len(out) == len(value)
+    hidden = sum(1 for a, b in zip(value, out) if a != b)
+    assert hidden * 2 >= len(digits)
+    assert [ch for ch in out if not ch.isalnum() and ch != "*"] == [ch for ch in value if not ch.isalnum()]
+    if keep is None:
+        # With the default policy the mask itself never reads as PII; a custom ``keep``
+        # (e.g. the last 11 of 22 digits) may, and the Redactor's re-scan then hides it all.
+        for label in (None, "身份证号码", "银行账号"):
+            assert _SCANNER.scan(out, label=label) == []

@@ -4,17 +4,28 @@ Defaults follow common Chinese practice (see REFERENCE: there is no single
 national rule, and inconsistent masks let fragments be rejoined, so the
 policy is configurable but applied uniformly):
 
-=================  ==========================  ================================
-type               default                     example
-=================  ==========================  ================================
-CN_RESIDENT_ID     keep first 6, last 4        ``361025********1234``
-CN_MOBILE          keep first 3, last 4        ``138****5678``
-CN_LANDLINE        keep the area code          ``0791-********``
-BANK_CARD          keep first 6, last 4        ``622848*********1234``
-PERSON_NAME        surname (+ last if 3+)      ``张*`` ``欧阳**`` ``张*兰``
-CN_ADDRESS         keep down to the county     ``江西省抚州市乐安县*****``
-EMAIL_ADDRESS      first char, fixed stars     ``z***@qq.com``
-=================  ==========================  ================================
+=================  ==============================  ================================
+type               default                         example
+=================  ==============================  ================================
+CN_RESIDENT_ID     first 6, last 3 (18 digits);    ``361025*********23X``
+                   at most half kept: first 6,     15 digits: ``110105********2``
+                   then what fits of the last 4
+CN_MOBILE          keep first 3, last 4            ``138****5678``
+CN_LANDLINE        keep the area code              ``0791-********``
+BANK_CARD          first 4, last 4 (16+ digits);   ``6228***********0001``
+                   under 16 digits the last 4      12 digits: ``********3456``
+PERSON_NAME        surname (+ last if 3+)          ``张*`` ``欧阳**`` ``张*兰``
+CN_ADDRESS         keep down to the county         ``江西省抚州市乐安县*****``
+EMAIL_ADDRESS      first char, fixed stars         ``z***@qq.com``
+=================  ==============================  ================================
+
+At least half is hidden: for resident IDs and bank cards/accounts, the
+characters kept (first + last) never exceed half of the significant ones
+(digits and X), whatever ``keep`` asks: short account numbers and 15-digit
+legacy IDs would otherwise show most of their digits. When the asked ends do
+not fit, a card drops its leading digits (the last 4, its 尾号, stay) and an
+ID shortens its trailing end (the region code stays). Mobiles keep the
+national 3 + 4 convention.
 
 Options (``Context.options``): ``keep={"CN_RESIDENT_ID": (1, 1), ...}`` to
 change how many significant characters stay at each end, and ``mask_char``.
@@ -23,13 +34,17 @@ Separators (spaces, hyphens) stay where they were.
 >>> from piiscan.redact.strategies import Context
 >>> c = Context()
 >>> replace('CN_RESIDENT_ID', '36102519800101123X', c)
-'361025********123X'
+'361025*********23X'
+>>> replace('CN_RESIDENT_ID', '110105491231002', c)
+'110105********2'
 >>> replace('CN_MOBILE', '138-0013-8000', c)
 '138-****-8000'
 >>> replace('CN_LANDLINE', '0791-86123456', c)
 '0791-********'
 >>> replace('BANK_CARD', '6228480000000000001', c)
-'622848*********0001'
+'6228***********0001'
+>>> replace('BANK_CARD', '622202123456', c)
+'********3456'
 >>> [replace('PERSON_NAME', n, c) for n in ('张三', '欧阳娜娜', '张秀兰')]
 ['张*', '欧阳**', '张*兰']
 >>> replace('CN_ADDRESS', '江西省抚州市乐安县鳌溪镇湖坪村3组', c)
@@ -54,8 +69,12 @@ LOOKS_REAL = False
 DEFAULT_KEEP: dict[str, tuple[int, int]] = {
     CN_RESIDENT_ID: (6, 4),
     CN_MOBILE: (3, 4),
-    BANK_CARD: (6, 4),
+    BANK_CARD: (4, 4),
 }
+
+#: Types whose kept part is capped at half of the significant characters, and
+#: which end gives way first when the asked ends do not fit.
+HALF_HIDDEN: dict[str, str] = {CN_RESIDENT_ID: "last", BANK_CARD: "first"}
 
 # Characters that carry the number; everything else (separators, 转, +) stays.
 _SIGNIFICANT = regex.compile(r"[0-9０-９XxＸｘ]")
@@ -63,6 +82,25 @@ _SIGNIFICANT = regex.compile(r"[0-9０-９XxＸｘ]")
 
 def keep_for(etype: str, ctx: Context) -> tuple[int, int]:
     return tuple(ctx.options.get("keep", {}).get(etype, DEFAULT_KEEP.get(etype, (1, 0))))  # type: ignore[return-value]
+
+
+def cap_keep(n: int, first: int, last: int, gives_way: str = "first") -> tuple[int, int]:
+    """(first, last) shrunk so that at most ``n // 2`` of ``n`` significant characters stay.
+
+    ``gives_way="first"`` drops the leading part altogether (a partial bank BIN
+    says nothing), then shortens the last; ``"last"`` shortens the trailing part.
+
+    >>> cap_keep(12, 4, 4), cap_keep(16, 4, 4), cap_keep(18, 6, 4, "last"), cap_keep(15, 6, 4, "last")
+    ((0, 4), (4, 4), (6, 3), (6, 1))
+    """
+    cap = n // 2
+    first, last = max(first, 0), max(last, 0)
+    if first + last <= cap:
+        return first, last
+    if gives_way == "first":
+        return 0, min(last, cap)
+    first = min(first, cap)
+    return first, min(last, cap - first)
 
 
 def mask_significant(value: str, first: int, last: int, char: str = "*") -> str:
@@ -82,8 +120,10 @@ def mask_significant(value: str, first: int, last: int, char: str = "*") -> str:
 
 def replace(etype: str, value: str, ctx: Context) -> str:
     char = ctx.options.get("mask_char", "*")
-    if etype in (CN_RESIDENT_ID, BANK_CARD):
+    if etype in HALF_HIDDEN:
         first, last = keep_for(etype, ctx)
+        n = len(_SIGNIFICANT.findall(value))
+        first, last = cap_keep(n, first, last, HALF_HIDDEN[etype])
         return mask_significant(value, first, last, char)
     if etype == CN_MOBILE:
         first, last = keep_for(etype, ctx)

@@ -156,6 +156,29 @@ def _page_findings(page, chars: list[dict], scanner, state: dict | None = None) 
     return out
 
 
+def _joined_fragments(page, chars: list[dict], remove: set[int], redactor, state: dict) -> set[int]:
+    """Glyphs to cut as well because the kept parts of neighbouring values read as PII together.
+
+    Cut glyphs leave no mask character behind, so in the extracted text the kept
+    ends close up: a mobile's ``133`` + ``2228`` next to a card's ``6228`` is a
+    new 11-digit mobile. The page is read again as the output will be, and what
+    is still found there is cut entirely.
+    """
+    extra: set[int] = set()
+    for _round in range(5):
+        left = [i for i in range(len(chars)) if i not in remove and i not in extra]
+        found = _page_findings(page, [chars[i] for i in left], redactor.scanner, dict(state))
+        more = {
+            left[owner[f.start + k]]
+            for f, owner, _label in found if f.type in redactor.types
+            for k in range(len(f.value)) if owner[f.start + k] >= 0
+        }
+        if not more:
+            return extra
+        extra |= more
+    raise RedactionError("the kept parts of masked values still read as personal information; try pdf_mode='image'")
+
+
 # --- editing the content stream ----------------------------------------------
 
 class _Walker:
@@ -355,6 +378,7 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
                 )
             remove: set[int] = set()
             seen_spans = set()
+            state_before = dict(table_state)
             for f, owner, label in _page_findings(ppage, chars, redactor.scanner, table_state):
                 if f.type not in redactor.types:
                     continue
@@ -376,6 +400,7 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
                     removed_values.append(f.value)
             if not remove:
                 continue
+            remove |= _joined_fragments(ppage, chars, remove, redactor, state_before)
             resources = _private_resources(kpage)
             walker = _Walker(pdf, chars, remove)
             new_ops, _ = walker.run(pikepdf.parse_content_stream(kpage), resources)
