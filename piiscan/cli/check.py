@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from ..gate.config import ConfigError, GateConfig, load_config
 from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
 from ..masking import mask_value
-from .scan import EXIT_ERROR, scan_options, where
+from .scan import EXIT_ERROR, _cores, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
 
@@ -26,9 +25,8 @@ class GateUsageError(Exception):
 
 
 def _jobs(jobs: int | None) -> int:
-    if jobs:
-        return jobs
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """``--jobs``, else the cores this process may use (the same default as ``piiscan scan``)."""
+    return jobs or _cores()
 
 
 def prepare_config(config_path: str | None, root: Path | None, *, types=None, min_confidence=None,
