@@ -48,6 +48,21 @@ def _spy_scans(monkeypatch) -> list[str]:
     return seen
 
 
+# 5. rich markup in headers and file names ------------------------------------------------
+
+def test_table_shows_markup_like_headers_and_file_names_verbatim(tmp_path, rng, monkeypatch):
+    repo = make_repo(tmp_path)
+    phones = [synth.mobile_number(rng) for _ in range(3)]
+    (repo / "roster.csv").write_text("姓名,电话[/x]\n" + "".join(f"用户{i},{p}\n" for i, p in enumerate(phones)),
+                                     encoding="utf-8")
+    (repo / "名单[bold].txt").write_text(f"身份证号：{synth.resident_id_number(rng)}\n", encoding="utf-8")
+    res = run(repo, "check", monkeypatch=monkeypatch)
+    assert res.exit_code == 1, res.output
+    assert "电话[/x]" in res.stdout
+    assert "名单[bold].txt" in res.stdout
+    assert not any(p in res.stdout for p in phones)
+
+
 # 8. one core-count helper -----------------------------------------------------------------
 
 def test_check_uses_scans_core_count(monkeypatch):

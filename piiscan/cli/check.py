@@ -178,6 +178,7 @@ def _table(result: GateResult) -> str:
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     buf = StringIO()
     console = Console(file=buf, soft_wrap=False, width=200, color_system=None)
@@ -186,8 +187,10 @@ def _table(result: GateResult) -> str:
         table.add_column(col, overflow="fold")
     for v in shown:
         f = v.finding
-        table.add_row(v.status, where(f), f"{f.type} {LABELS.get(f.type, '')}", mask_value(f.type, f.value),
-                      f"{f.confidence:.2f}")
+        # Paths, sheet names and column headers come from the documents: Text, never markup
+        # (a header "电话[/x]" would raise MarkupError, a file "名单[bold].txt" would lose its name).
+        table.add_row(Text(v.status), Text(where(f)), Text(f"{f.type} {LABELS.get(f.type, '')}"),
+                      Text(mask_value(f.type, f.value)), Text(f"{f.confidence:.2f}"))
     console.print(table)
     return buf.getvalue()
 
