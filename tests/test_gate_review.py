@@ -48,6 +48,57 @@ def _spy_scans(monkeypatch) -> list[str]:
     return seen
 
 
+# 2. atomic writes with an ordinary file mode --------------------------------------------
+
+def _record_replace(monkeypatch) -> list[tuple[str, str]]:
+    calls: list[tuple[str, str]] = []
+    real = os.replace
+
+    def spy(src, dst, *a, **k):
+        calls.append((os.fspath(src), os.fspath(dst)))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", spy)
+    return calls
+
+
+def test_check_output_is_written_atomically_with_a_normal_mode(tmp_path, rng, monkeypatch, umask_027):
+    repo = make_repo(tmp_path)
+    (repo / "a.txt").write_text(f"手机：{synth.mobile_number(rng)}\n", encoding="utf-8")
+    out = repo / "reports" / "piiscan.json"
+    out.parent.mkdir()
+    out.write_text("old report", encoding="utf-8")
+    os.chmod(out, 0o600)
+    out.unlink()  # a fresh file: mode from the umask, not mkstemp's 0600
+    calls = _record_replace(monkeypatch)
+    res = run(repo, "check", "--format", "json", "-o", str(out), "a.txt", monkeypatch=monkeypatch)
+    assert res.exit_code == 1
+    assert calls and Path(calls[-1][1]) == out and Path(calls[-1][0]).parent == out.parent
+    assert json.loads(out.read_text(encoding="utf-8"))["blocked"] is True
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert sorted(p.name for p in out.parent.iterdir()) == ["piiscan.json"]  # no temp file left
+
+
+def test_baseline_save_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, rng, umask_027, monkeypatch):
+    path = tmp_path / ".piiscan-baseline.json"
+    old = Baseline.from_findings([], Hasher.new(None))
+    old.save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640  # committed and shared: not 0600
+    before = path.read_text(encoding="utf-8")
+
+    def fail(src, dst, *a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    from piiscan.finding import Finding
+
+    f = Finding("CN_MOBILE", 0, 11, synth.mobile_number(rng), 0.9, "cn_mobile", path="a.txt")
+    with pytest.raises(OSError):
+        Baseline.from_findings([f], old.hasher).save(path)
+    assert path.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".piiscan-baseline")] == [path.name]
+
+
 # 5. rich markup in headers and file names ------------------------------------------------
 
 def test_table_shows_markup_like_headers_and_file_names_verbatim(tmp_path, rng, monkeypatch):

@@ -59,7 +59,11 @@ def create(paths, types, min_confidence, include, exclude, max_file_size, follow
         sys.exit(EXIT_ERROR)
     accepted = [v.finding for v in result.verdicts if v.status in (BLOCKING, WARNING, BASELINED)]
     b = Baseline.from_findings(accepted, hasher)
-    b.save(target)
+    try:
+        b.save(target)
+    except OSError as exc:
+        click.echo(f"piiscan baseline: error: cannot write {target}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
     files = len({f.path for f in accepted})
     click.echo(f"wrote {target}: {len(accepted)} finding(s) in {files} file(s); hash mode {hasher.mode}", err=True)
     if hasher.secret is None:

@@ -10,6 +10,7 @@ import click
 
 from ..finding import LABELS
 from ..gate import baseline as baseline_mod
+from ..gate.atomic import write_text_atomic
 from ..gate.baseline import Baseline, BaselineError, Hasher
 from ..gate.config import ConfigError, GateConfig, load_config
 from ..gate.git import GitError, repo_root
@@ -117,7 +118,12 @@ def check(paths, types, min_confidence, include, exclude, max_file_size, follow_
         sys.exit(EXIT_ERROR)
     report = render(result, fmt, hasher=_report_hasher(baseline))
     if output:
-        Path(output).write_text(report, encoding="utf-8")
+        # Atomic: a CI step uploading the SARIF never sees half a report.
+        try:
+            write_text_atomic(output, report)
+        except OSError as exc:
+            click.echo(f"piiscan check: error: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
     elif report:
         click.echo(report, nl=not report.endswith("\n"))
     print_summary(result)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..finding import Finding
+from .atomic import write_text_atomic
 from .config import compact
 
 FORMAT_VERSION = 1
@@ -156,7 +157,8 @@ class Baseline:
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
     def save(self, path: Path) -> None:
-        path.write_text(self.to_json(), encoding="utf-8")
+        """Write atomically: a crash mid-write must not leave a truncated baseline behind."""
+        write_text_atomic(path, self.to_json())
         self.path = path
 
     @classmethod
