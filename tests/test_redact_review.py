@@ -183,3 +183,25 @@ def test_mask_hides_at_least_half_and_is_not_found_again(etype, digits, x_end, s
         # (e.g. the last 11 of 22 digits) may, and the Redactor's re-scan then hides it all.
         for label in (None, "身份证号码", "银行账号"):
             assert _SCANNER.scan(out, label=label) == []
+
+
+# --- 4. restore leaves look-alike text alone --------------------------------------------
+
+from piiscan.redact import redact_text, restore_text
+
+_KEY = "review-test-key-0123456789"
+
+
+def test_restore_leaves_ordinary_text_that_looks_like_a_token():
+    text = "型号 TEL100200, 批次 MOB20230101, 编号 RID12345678901234567, 单号 BNK20230101"
+    assert restore_text(text, key=_KEY) == text
+
+
+def test_restore_still_restores_real_tokens_next_to_look_alikes():
+    plain = "身份证 11010519491231002X 手机 13800138000 旧证 110105491231002 账号 622202123456 电话 0791-86123456"
+    enc = redact_text(plain, strategy="encrypt", key=_KEY, label="银行账号")
+    assert "13800138000" not in enc
+    back = restore_text(enc + " 型号 TEL100200", key=_KEY)
+    assert back.endswith(" 型号 TEL100200")
+    for value in ("11010519491231002X", "13800138000", "079186123456"):
+        assert value in back

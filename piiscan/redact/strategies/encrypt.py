@@ -18,6 +18,11 @@ the value still fits a numeric field with a 3-character tag.
 An ID's check character is dropped before encryption and recomputed by
 ``restore``, which returns canonical values (separators not kept).
 
+``restore`` only replaces a token whose plaintext is a valid value of its
+type (a mobile segment, an ID's region and birth date, a Luhn card or an
+account of 12-25 digits, a known area code): text that merely looks like a
+token (型号 TEL100200, 批次 MOB20230101) decrypts to noise and is left as it is.
+
 The AES key and the 56-bit FF3-1 tweak are derived from the user's key with
 HMAC-SHA256; the tweak differs per type. Non-numeric types (names,
 addresses, e-mail) cannot be format-preserved meaningfully: they are
@@ -29,7 +34,7 @@ import regex
 from ff3 import FF3Cipher
 
 from ...finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID
-from ...validators import resident_id
+from ...validators import bank_card, landline, mobile, resident_id
 from . import NUMERIC_TYPES, Context, normalise
 from . import pseudonymize
 
@@ -72,13 +77,42 @@ def decrypt_token(marker: str, digits: str, ctx: Context) -> str:
     return plain
 
 
+def plausible(etype: str, plain: str) -> bool:
+    """Whether a decrypted token is a value of its type (else the token was ordinary text)."""
+    if etype == CN_MOBILE:
+        return mobile.is_valid(plain)
+    if etype == CN_LANDLINE:
+        return landline.is_valid(plain)
+    if etype == CN_RESIDENT_ID:
+        if len(plain) == 15:
+            try:
+                resident_id.validate_legacy(plain)
+            except ValueError:
+                return False
+            return True
+        return resident_id.is_valid(plain)
+    if etype == BANK_CARD:
+        # Cards pass Luhn; passbook and rural credit accounts have no check digit.
+        return bank_card.is_valid(plain) or 12 <= len(plain) <= 25
+    return False
+
+
 def restore_text(text: str, ctx: Context) -> tuple[str, int]:
-    """``text`` with every encryption token decrypted, and how many there were."""
+    """``text`` with every encryption token decrypted, and how many there were.
+
+    A token whose plaintext is not a valid value of its type is left untouched.
+    """
     count = 0
 
     def sub(m: "regex.Match[str]") -> str:
         nonlocal count
+        try:
+            plain = decrypt_token(m.group(1), m.group(2), ctx)
+        except ValueError:  # outside the cipher's domain (too long for FF3-1's radix-10 bounds)
+            return m.group(0)
+        if not plausible(_TYPES[m.group(1)], plain):
+            return m.group(0)
         count += 1
-        return decrypt_token(m.group(1), m.group(2), ctx)
+        return plain
 
     return TOKEN.sub(sub, text), count
