@@ -99,6 +99,46 @@ def test_baseline_save_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, rng
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".piiscan-baseline")] == [path.name]
 
 
+# 3. the masking key is rejected, with advice ---------------------------------------------
+
+def test_masking_key_is_rejected_with_a_helpful_message(tmp_path):
+    p = tmp_path / ".piiscan.toml"
+    p.write_text('[masking]\nCN_MOBILE = "tag"\n')
+    with pytest.raises(ConfigError, match=r"masking.*piiscan redact"):
+        load_config(p)
+    assert not hasattr(GateConfig(), "masking")
+
+
+# 4. the allowlist compares every spelling of one value ----------------------------------
+
+@pytest.mark.parametrize("etype, entry, spellings", [
+    ("CN_MOBILE", "13800138000",
+     ["+86 138 0013 8000", "+86-138-0013-8000", "0086 13800138000", "(+86)13800138000",
+      "１３８００１３８０００", "＋８６ １３８ ００１３ ８０００", "138\u30000013\u30008000"]),
+    ("CN_MOBILE", "+86 138 0013 8000", ["13800138000", "１３８－００１３－８０００"]),
+    ("CN_RESIDENT_ID", "11010519491231002X", ["11010519491231002x", "１１０１０５１９４９１２３１００２ｘ",
+                                               "110105 19491231 002X"]),
+    ("BANK_CARD", "6222020000000000000", ["6222 0200 0000 0000 000", "６２２２－０２００－００００－００００－０００"]),
+    ("CN_LANDLINE", "010-12345678", ["(010) 1234 5678", "（０１０）１２３４ ５６７８", "01012345678"]),
+])
+def test_allowlist_matches_every_spelling(etype, entry, spellings):
+    policy = GateConfig.from_dict({"allow": {"values": [entry]}}).policy_for("a.txt")
+    for s in spellings:
+        assert policy.allows(etype, s), s
+    assert not policy.allows(etype, "13900139000")
+
+
+def test_allowlisted_number_written_with_country_code_passes_end_to_end(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path)
+    (repo / ".piiscan.toml").write_text('allow = ["13800138000"]\n')
+    (repo / "notice.txt").write_text("咨询电话：+86 138 0013 8000\n值班电话：１３８００１３８０００\n", encoding="utf-8")
+    res = run(repo, "check", "--format", "json", "notice.txt", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [f["status"] for f in doc["findings"]] == ["allowed", "allowed"]
+    assert "0013" not in res.stdout and "００１３" not in res.stdout  # masked in the report
+
+
 # 5. rich markup in headers and file names ------------------------------------------------
 
 def test_table_shows_markup_like_headers_and_file_names_verbatim(tmp_path, rng, monkeypatch):

@@ -11,17 +11,22 @@ Keys are validated: a misspelt key is an error, not a silently weaker gate.
 (False, True)
 >>> cfg.policy_for("a.txt").allows("CN_LANDLINE", "010 1234 5678")
 True
+>>> GateConfig.from_dict({"allow": ["13800138000"]}).policy_for("a.txt").allows("CN_MOBILE", "+86 138 0013 8000")
+True
 """
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
+from .. import validators
 from ..finding import ENTITY_TYPES
+from ..validators import bank_card, landline, mobile, resident_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,9 +36,11 @@ else:  # pragma: no cover - exercised on 3.10 only
 CONFIG_FILES = (".piiscan.toml", "pyproject.toml")
 DEFAULT_BASELINE = ".piiscan-baseline.json"
 
-# Separators people put into numbers; an allowlisted hotline must match
-# however it is written ("010-12345678" and "010 1234 5678").
+# The baseline's hash input (see gate.baseline). Frozen: changing it would turn
+# every entry of every existing baseline into a "new" finding.
 _SEPARATORS = re.compile(r"[\s\-‐‑–—()（）.·]")
+_SPACES = re.compile(r"\s+")
+_NAME_DOTS = re.compile(r"[·・•‧]")
 
 
 class ConfigError(ValueError):
@@ -41,22 +48,76 @@ class ConfigError(ValueError):
 
 
 def compact(value: str) -> str:
-    """``value`` without separators, upper-cased: the form values are compared in."""
+    """``value`` without separators, upper-cased: the form baseline hashes are computed over.
+
+    Not used to compare allowlist entries (see :func:`normalize`), and kept
+    as it is so that existing baselines keep matching.
+    """
     return _SEPARATORS.sub("", value).upper()
+
+
+# The validators' own compact forms: every way of writing one number (+86, full-width,
+# spaces, hyphens, parentheses) compacts to the same string.
+_NUMBER_COMPACT = {
+    "CN_MOBILE": mobile.compact,
+    "CN_RESIDENT_ID": resident_id.compact,
+    "BANK_CARD": bank_card.compact,
+    "CN_LANDLINE": landline.compact,
+}
+
+
+def normalize(etype: str, value: str) -> str:
+    """The form an allowlist compares ``value`` in, for a finding of type ``etype``.
+
+    Numbers use their validator's ``compact`` (full-width to ASCII, separators and a
+    ``+86``/``0086`` prefix removed, ``x`` upper-cased); other types are compared
+    full-width-folded, without white space, case-insensitively (names also without
+    the middle dot).
+
+    >>> {normalize("CN_MOBILE", v) for v in ("13800138000", "+86 138 0013 8000", "１３８－００１３－８０００")}
+    {'13800138000'}
+    >>> normalize("CN_LANDLINE", "（０１０）１２３４ ５６７８"), normalize("EMAIL_ADDRESS", " Li.Lei@Example.com")
+    ('01012345678', 'li.lei@example.com')
+    """
+    fn = _NUMBER_COMPACT.get(etype)
+    if fn is not None:
+        return fn(value)
+    folded = _SPACES.sub("", validators.to_ascii(value)).casefold()
+    return _NAME_DOTS.sub("", folded) if etype == "PERSON_NAME" else folded
+
+
+@functools.lru_cache(maxsize=256)
+def _normalized_values(values: frozenset[str], etype: str) -> frozenset[str]:
+    return frozenset(normalize(etype, v) for v in values)
 
 
 @dataclass(frozen=True)
 class Allowlist:
-    """Values that are public by design: exact strings or whole-value regexes."""
+    """Values that are public by design: exact strings or whole-value regexes.
+
+    Entries are untyped (``"13800138000"``); each is compared in the normal form
+    of the finding's type, so every spelling of one number matches it.
+    """
 
     values: frozenset[str] = frozenset()
     patterns: tuple[re.Pattern[str], ...] = ()
 
-    def allows(self, value: str) -> bool:
-        if value in self.values or compact(value) in self.values:
+    def allows(self, value: str, etype: str | None = None) -> bool:
+        if value in self.values:
             return True
+        forms = [value]
+        if etype is not None:
+            norm = normalize(etype, value)
+            if norm in _normalized_values(self.values, etype):
+                return True
+            forms.append(norm)
+        else:  # no type known: the loosest number form
+            norm = validators.strip_separators(value).upper()
+            if norm in {validators.strip_separators(v).upper() for v in self.values}:
+                return True
+            forms.append(norm)
         # fullmatch, not search: a pattern "010" must not allow every number containing 010.
-        return any(p.fullmatch(value) or p.fullmatch(compact(value)) for p in self.patterns)
+        return any(p.fullmatch(f) for p in self.patterns for f in forms)
 
     def merged(self, other: "Allowlist") -> "Allowlist":
         return Allowlist(self.values | other.values, self.patterns + other.patterns)
@@ -76,7 +137,7 @@ class Policy:
         return etype in self.block
 
     def allows(self, etype: str, value: str) -> bool:
-        return self.allowlist.allows(value)
+        return self.allowlist.allows(value, etype)
 
 
 @dataclass(frozen=True)
@@ -98,16 +159,24 @@ class GateConfig:
     inline_markers: bool = True
     overrides: list[Override] = field(default_factory=list)
     baseline: str = DEFAULT_BASELINE
-    masking: dict[str, Any] = field(default_factory=dict)  # read by the redactor, kept here so one file configures both
     source: Path | None = None
 
     _KEYS = {"types", "block", "min-confidence", "include", "exclude", "allow", "inline-markers",
-             "overrides", "baseline", "masking"}
+             "overrides", "baseline"}
+    #: Keys people are likely to try, with what to do instead (still errors: no half-features).
+    _NOT_GATE_KEYS = {
+        "masking": "the gate has no masking settings: every report already shows values masked as "
+                   "`piiscan redact` masks them by default; choose redaction strategies on the "
+                   "`piiscan redact` command line",
+    }
     _OVERRIDE_KEYS = {"paths", "block", "min-confidence", "allow", "skip", "inline-markers"}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: Path | None = None) -> "GateConfig":
         where = str(source) if source else "config"
+        for key, advice in cls._NOT_GATE_KEYS.items():
+            if key in data:
+                raise ConfigError(f"{where}: unknown key {key!r}: {advice}")
         _check_keys(data, cls._KEYS, where)
         cfg = cls(source=source)
         if "types" in data:
@@ -121,7 +190,6 @@ class GateConfig:
         cfg.allowlist = _allowlist(data.get("allow", {}), f"{where}: allow")
         cfg.inline_markers = bool(data.get("inline-markers", True))
         cfg.baseline = str(data.get("baseline", DEFAULT_BASELINE))
-        cfg.masking = dict(data.get("masking", {}))
         overrides = data.get("overrides", [])
         if not isinstance(overrides, list):
             raise ConfigError(f"{where}: overrides must be an array of tables ([[tool.piiscan.overrides]])")
@@ -271,10 +339,11 @@ def _allowlist(value: Any, where: str) -> Allowlist:
             patterns.append(re.compile(p))
         except re.error as exc:
             raise ConfigError(f"{where}.patterns: {p!r} is not a valid regex: {exc}") from None
-    return Allowlist(frozenset(values) | frozenset(compact(v) for v in values), tuple(patterns))
+    # Raw entries: each is normalised per finding type when compared (see normalize).
+    return Allowlist(frozenset(values), tuple(patterns))
 
 
 __all__: Sequence[str] = (
     "Allowlist", "ConfigError", "GateConfig", "Policy", "find_config", "load_config", "path_matches", "compact",
-    "DEFAULT_BASELINE",
+    "normalize", "DEFAULT_BASELINE",
 )
