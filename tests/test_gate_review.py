@@ -48,6 +48,37 @@ def _spy_scans(monkeypatch) -> list[str]:
     return seen
 
 
+# 1. skip = true: never scanned, read errors do not fail the gate ----------------------
+
+def _skip_repo(tmp_path, rng) -> Path:
+    repo = make_repo(tmp_path)
+    (repo / ".piiscan.toml").write_text('[[overrides]]\npaths = ["samples/**"]\nskip = true\n')
+    (repo / "samples").mkdir()
+    (repo / "samples" / "broken.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    (repo / "samples" / "ids.txt").write_text(f"身份证：{synth.resident_id_number(rng)}\n", encoding="utf-8")
+    (repo / "clean.txt").write_text("无个人信息\n", encoding="utf-8")
+    return repo
+
+
+def test_skipped_paths_are_not_scanned_and_their_errors_do_not_fail(tmp_path, rng, monkeypatch):
+    repo = _skip_repo(tmp_path, rng)
+    seen = _spy_scans(monkeypatch)
+    res = run(repo, "check", "--format", "json", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    assert not [p for p in seen if "/samples/" in p or p.startswith("samples/")]
+    doc = json.loads(res.stdout)
+    assert doc["errors"] == [] and doc["findings"] == []
+
+
+def test_skipped_paths_are_not_scanned_when_staged(tmp_path, rng, monkeypatch):
+    repo = _skip_repo(tmp_path, rng)
+    git(repo, "add", "-A")
+    seen = _spy_scans(monkeypatch)
+    res = run(repo, "check", "--staged", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    assert not [p for p in seen if "samples" in p]
+
+
 # 2. atomic writes with an ordinary file mode --------------------------------------------
 
 def _record_replace(monkeypatch) -> list[tuple[str, str]]:
@@ -152,6 +183,82 @@ def test_table_shows_markup_like_headers_and_file_names_verbatim(tmp_path, rng, 
     assert "电话[/x]" in res.stdout
     assert "名单[bold].txt" in res.stdout
     assert not any(p in res.stdout for p in phones)
+
+
+# 6. inline markers: only text files are re-read, big ones streamed -----------------------
+
+def test_markers_are_not_read_from_office_files(tmp_path, rng, monkeypatch):
+    docx = pytest.importorskip("docx")
+    repo = make_repo(tmp_path)
+    d = docx.Document()
+    d.add_paragraph(f"身份证号：{synth.resident_id_number(rng)}")
+    d.save(repo / "notice.docx")
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def spy(self):
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    res = run(repo, "check", "notice.docx", monkeypatch=monkeypatch)
+    assert res.exit_code == 1
+    assert reads.count("notice.docx") == 1  # the scanner's read, no second one for markers
+
+
+def test_marker_lines_of_a_big_file_are_streamed_not_read_whole(tmp_path, monkeypatch):
+    text = ("无关内容\r\n" * 3 + "电话 <!-- piiscan:allow -->\r\n" + "<!-- piiscan:allow-next-line -->\n"
+            + "身份证\r" + "公示说明，" * 1000 + "\n")
+    p = tmp_path / "big.txt"
+    p.write_bytes(text.encode("gb18030"))
+    monkeypatch.setattr(policy_mod, "INLINE_READ_CAP", 1024)
+    monkeypatch.setattr(policy_mod, "_STREAM_CHUNK", 7)  # markers and "\r\n" cut by chunk boundaries
+
+    def whole(self):
+        raise AssertionError("a file over the cap must not be read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    assert policy_mod.inline_allowed_lines(p) == {4, 5, 6}  # "-next-line" also marks its own line
+
+
+def test_marker_streaming_agrees_with_the_whole_read(tmp_path):
+    text = "a\r\nb piiscan:allow\rc\n\npiiscan:allow-next-line\r\nd\n"
+    expect = {2, 5, 6}
+    assert policy_mod._marked_lines(io.StringIO(text)) == expect
+    for chunk in (1, 2, 3, 5):
+        import piiscan.gate.policy as pm
+
+        old = pm._STREAM_CHUNK
+        pm._STREAM_CHUNK = chunk
+        try:
+            assert pm._marked_lines(io.StringIO(text)) == expect, chunk
+        finally:
+            pm._STREAM_CHUNK = old
+
+
+def test_dead_helpers_are_gone():
+    assert not hasattr(policy_mod, "_binary_is_skip")
+    assert not hasattr(GateConfig, "scan_types")
+
+
+# 7. include/exclude match like `piiscan scan` ---------------------------------------------
+
+def test_exclude_relative_to_the_scanned_folder_as_in_scan(tmp_path, rng, monkeypatch):
+    from piiscan.cli.scan import scan
+
+    repo = make_repo(tmp_path)
+    (repo / "docs" / "drafts").mkdir(parents=True)
+    (repo / "docs" / "drafts" / "d.txt").write_text(f"身份证：{synth.resident_id_number(rng)}\n", encoding="utf-8")
+    (repo / "docs" / "final.txt").write_text("无个人信息\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    scanned = CliRunner().invoke(scan, ["docs", "--exclude", "drafts/**", "--format", "json"])
+    assert json.loads(scanned.stdout)["findings"] == []
+    # The gate agrees with scan on the folder-relative form, and still knows the repo-relative one.
+    assert run(repo, "check", "docs", "--exclude", "drafts/**", monkeypatch=monkeypatch).exit_code == 0
+    assert run(repo, "check", "docs", "--exclude", "docs/drafts/**", monkeypatch=monkeypatch).exit_code == 0
+    assert run(repo, "check", "docs", "--exclude", "d.txt", monkeypatch=monkeypatch).exit_code == 0
+    assert run(repo, "check", "docs", monkeypatch=monkeypatch).exit_code == 1
+    assert run(repo, "check", "docs", "--include", "final.txt", monkeypatch=monkeypatch).exit_code == 0
 
 
 # 8. one core-count helper -----------------------------------------------------------------

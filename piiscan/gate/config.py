@@ -16,7 +16,6 @@ True
 """
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 import sys
@@ -26,6 +25,7 @@ from typing import Any, Sequence
 
 from .. import validators
 from ..finding import ENTITY_TYPES
+from ..files import _glob_match
 from ..validators import bank_card, landline, mobile, resident_id
 
 if sys.version_info >= (3, 11):
@@ -215,10 +215,6 @@ class GateConfig:
             cfg.overrides.append(Override(tuple(_strings(o["paths"], f"{w}.paths")), settings))
         return cfg
 
-    @property
-    def scan_types(self) -> list[str] | None:
-        return self.types
-
     def scanner_min_confidence(self) -> float:
         """The lowest threshold any path uses: the scanner must keep everything a policy may want."""
         levels = [self.min_confidence] + [o.settings["min_confidence"] for o in self.overrides
@@ -245,12 +241,14 @@ class GateConfig:
 
 
 def path_matches(rel: str, pattern: str) -> bool:
-    """Glob match on the repo-relative path, or on the file name alone (``*.csv``).
+    """Glob match on a POSIX path, or on the file name alone (``*.csv``): the rule
+    ``piiscan scan --include/--exclude`` uses (:func:`piiscan.files._glob_match`),
+    so ``*`` also crosses ``/``.
 
     >>> path_matches("public/contacts/office.csv", "public/**"), path_matches("a/b.csv", "*.csv")
     (True, True)
     """
-    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern):
+    if _glob_match(rel, pattern):
         return True
     # A zip member ("a.zip!inner/b.csv") is governed by the archive's path as well.
     archive, sep, _ = rel.partition("!")

@@ -1,16 +1,18 @@
 """Turn scan results into a gate verdict: what blocks, what is accepted and why."""
 from __future__ import annotations
 
+import io
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import IO, Callable, Iterable, Sequence
 
 import regex
 
-from ..files import FileResult, iter_files, scan_results
+from ..files import STREAM_THRESHOLD, FileResult, iter_files, scan_results
 from ..finding import Finding
+from ..readers import registry
 from ..scanner import Scanner
 from . import git
 from .baseline import Baseline
@@ -20,6 +22,10 @@ BLOCKING, WARNING, BASELINED, ALLOWED = "blocking", "warning", "baselined", "all
 INLINE_MARKER = "piiscan:allow"
 NEXT_LINE_MARKER = "piiscan:allow-next-line"
 _NEWLINE = regex.compile(r"\r\n|\r|\n")  # the same line split files.locate uses
+#: Text files up to this size are read whole for inline markers; larger ones are
+#: streamed, as the scanner streams them (never loaded whole).
+INLINE_READ_CAP = STREAM_THRESHOLD
+_STREAM_CHUNK = 1 << 20  # characters per read when streaming for markers
 
 
 @dataclass(frozen=True)
@@ -96,25 +102,58 @@ def relative(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def selected(rel: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
-    if include and not any(path_matches(rel, g) for g in include):
+def selected(rel: str | Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether ``include``/``exclude`` keep a file.
+
+    ``rel`` is the file's path, or several spellings of it (repository-relative,
+    relative to the folder named on the command line): a pattern matches when it
+    matches any of them or the file name, the rule ``piiscan scan`` applies.
+    """
+    forms = [rel] if isinstance(rel, str) else list(rel)
+    if include and not any(path_matches(r, g) for r in forms for g in include):
         return False
-    return not any(path_matches(rel, g) for g in exclude)
+    return not any(path_matches(r, g) for r in forms for g in exclude)
+
+
+def _local(rel: str, folders: Sequence[str]) -> str | None:
+    """``rel`` relative to the first of ``folders`` (repo-relative) that holds it."""
+    for folder in folders:
+        folder = folder.strip("/")
+        if folder in ("", "."):
+            return None  # the repository root: the same as rel
+        if rel.startswith(folder + "/"):
+            return rel[len(folder) + 1:]
+    return None
 
 
 def path_targets(paths: Sequence[str], root: Path | None, *, include: Sequence[str], exclude: Sequence[str],
                  follow_symlinks: bool = False) -> list[Target]:
+    """Files under ``paths``. Patterns match the repository-relative path, the path
+    relative to the folder given (as with ``piiscan scan``) or the file name. Unlike
+    ``piiscan scan``, a file named explicitly is filtered too: pre-commit passes file
+    names, and the configured ``exclude`` must still apply to them."""
     out = []
-    for p in iter_files(paths, follow_symlinks=follow_symlinks):
-        rel = relative(p, root)
-        if selected(rel, include, exclude):
-            out.append(Target(p, rel))
+    for arg in paths:
+        base = Path(arg)
+        is_dir = base.is_dir()
+        for p in iter_files([arg], follow_symlinks=follow_symlinks):
+            rel = relative(p, root)
+            forms = [rel]
+            if is_dir:
+                forms.append(p.relative_to(base).as_posix())
+            if selected(forms, include, exclude):
+                out.append(Target(p, rel))
     return out
 
 
 def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: int | None = None,
-                 jobs: int = 1) -> list[tuple[Target, FileResult]]:
-    """Scan each target; findings and results carry the repository path."""
+                 jobs: int = 1, markers: Callable[[str], bool] | None = None) -> list[tuple[Target, FileResult]]:
+    """Scan each target; findings and results carry the repository path.
+
+    ``markers(rel)`` says whether inline markers count for a path (default: yes);
+    only then, and only for a text file with line-numbered findings, is the
+    file read again for ``piiscan:allow`` lines.
+    """
     by_real = {str(t.real): t for t in targets}
     out = []
     for r in scan_results([t.real for t in targets], scanner, max_file_size=max_file_size, jobs=jobs):
@@ -132,46 +171,76 @@ def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: 
             t = Target(t.real, shown)
         r.path = shown
         r.findings = [f.with_location(path=shown) for f in r.findings]
-        _binary_is_skip(r, t)
-        if any(f.line is not None for f in r.findings):
+        if (any(f.line is not None for f in r.findings) and "!" not in shown
+                and (markers is None or markers(shown))):
             t = Target(t.real, t.rel, frozenset(inline_allowed_lines(t.real)))
         out.append((t, r))
     return out
 
 
-def _binary_is_skip(r: FileResult, t: Target) -> None:
-    # An image or other binary with no reader of its own (the text reader was the
-    # fallback) is not a failure to check a document: treat it as skipped, or every
-    # repository with a PNG would exit 2. A real reader's errors (encrypted,
-    # corrupt) stay errors: the gate cannot vouch for those files.
-    if r.error and "binary" in r.error:
-        from ..files import reader_for
-        from ..readers import text as text_reader
-
-        if reader_for(t.real) is text_reader.read:
-            r.skipped, r.error = f"{r.error}; no reader for {t.real.suffix or 'this file'}", None
-
-
 # ---------------------------------------------------------------- evaluate
 
-def inline_allowed_lines(path: Path) -> set[int]:
-    """1-based lines a ``piiscan:allow`` marker covers (its own, and the next for ``-next-line``)."""
-    from ..readers.text import decode
+def inline_allowed_lines(path: Path, name: str | None = None) -> set[int]:
+    """1-based lines a ``piiscan:allow`` marker covers (its own, and the next for ``-next-line``).
 
+    Only files the text reader reads (by ``name``, default the file's own) can
+    carry markers; Office files, PDFs, tables and archives are not read at all.
+    Files up to :data:`INLINE_READ_CAP` are read whole and decoded as the text
+    reader decodes them; larger ones are streamed as the scanner streams them.
+    """
+    name = name or path.name
+    if registry.is_archive(name) or registry.unsupported_reason(name) \
+            or not registry.module_for(name).__name__.endswith(".text"):
+        return set()
     try:
+        size = path.stat().st_size
+        if size > INLINE_READ_CAP:
+            from ..stream import _text_stream
+
+            with path.open("rb") as raw:
+                return _marked_lines(_text_stream(raw, None))
         data = path.read_bytes()
     except OSError:
         return set()
-    if INLINE_MARKER.encode() not in data and INLINE_MARKER.encode("utf-16-le") not in data:
+    if not any(m in data for m in _MARKER_BYTES):
         return set()
+    from ..readers.text import decode
+
     text, _ = decode(data)
+    return _marked_lines(io.StringIO(text))
+
+
+_MARKER_BYTES = tuple(INLINE_MARKER.encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _marked_lines(stream: IO[str]) -> set[int]:
+    """Marked lines of a text read in chunks: flat memory however long the text or a line."""
+    keep = len(NEXT_LINE_MARKER) - 1  # enough of a line's tail to find a marker cut by a chunk boundary
     lines: set[int] = set()
-    for n, line in enumerate(_NEWLINE.split(text), 1):
-        if NEXT_LINE_MARKER in line:
-            lines.add(n + 1)
-        if INLINE_MARKER in line:
-            lines.add(n)
-    return lines
+    line, carry = 1, ""
+    while True:
+        chunk = stream.read(_STREAM_CHUNK)
+        buf = carry + chunk
+        hold = ""
+        if chunk and buf.endswith("\r"):  # may be the first half of "\r\n": decide next round
+            buf, hold = buf[:-1], "\r"
+        pos = 0
+        for m in _NEWLINE.finditer(buf):
+            _mark(buf[pos:m.start()], line, lines)
+            line += 1
+            pos = m.end()
+        rest = buf[pos:]
+        _mark(rest, line, lines)
+        if not chunk:
+            return lines
+        carry = rest[-keep:] + hold if keep else hold
+
+
+def _mark(text: str, line: int, lines: set[int]) -> None:
+    if NEXT_LINE_MARKER in text:
+        lines.add(line + 1)
+    if INLINE_MARKER in text:
+        lines.add(line)
 
 
 def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
@@ -179,13 +248,13 @@ def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
     """Classify every finding. Order of precedence: policy threshold and skip
     (finding dropped), allowlist and inline markers, baseline, then type."""
     matcher = baseline.matcher() if baseline else None
-    pairs = list(scanned)
+    # A skipped path is not checked at all: no findings, and no read error can fail the gate.
+    # (collect drops skipped files before scanning; this catches archive members and
+    # results scanned by other front ends.)
+    pairs = [(t, r) for t, r in scanned if not config.policy_for(r.path).skip]
     result = GateResult(files=[r for _, r in pairs], root=root)
     for target, r in pairs:
         policy = config.policy_for(r.path)
-        if policy.skip:
-            r.findings = []
-            continue
         r.findings = [f for f in r.findings if f.confidence >= policy.min_confidence]
         marked = target.marked_lines if policy.inline_markers else frozenset()
         for f in r.findings:
@@ -212,6 +281,13 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
     """Scan what the gate should see: the index (``staged``), a branch's changes
     (``since``), or ``paths`` in the work tree."""
     scanner = scanner or scanner_for(config)
+
+    def wanted(rel: str) -> bool:  # `skip = true` overrides: never scanned, never read
+        return not config.policy_for(rel).skip
+
+    def markers(rel: str) -> bool:
+        return config.policy_for(rel).inline_markers
+
     if staged or since:
         if root is None:
             raise git.GitError("--staged/--since need a git repository")
@@ -220,10 +296,12 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
             blobs = git.index_blobs(root, git.staged_paths(root, specs))
         else:
             blobs = git.tree_blobs(root, git.changed_since(root, since or "", specs))
-        blobs = [b for b in blobs if selected(b.path, config.include, config.exclude)]
+        blobs = [b for b in blobs if wanted(b.path)
+                 and selected([b.path] + [x for x in [_local(b.path, specs)] if x], config.include, config.exclude)]
         with git.temp_dir() as tmp:
             targets = [Target(real, rel) for real, rel in git.materialize(root, blobs, Path(tmp))]
-            return scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs)
+            return scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers)
     targets = path_targets(list(paths) or ["."], root, include=config.include, exclude=config.exclude,
                            follow_symlinks=follow_symlinks)
-    return scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs)
+    targets = [t for t in targets if wanted(t.rel)]
+    return scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers)
