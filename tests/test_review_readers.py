@@ -199,3 +199,110 @@ def test_cells_use_precompiled_patterns_and_per_column_facts(scanner, monkeypatc
     assert [c.column for c in classes] == ["姓名", "联系电话", "家庭住址"]
     assert sorted(calls) == [0, 1, 2]  # once per column, not per cell
     assert tables.cell_text("鳌溪镇\n 湖溪村") == ("鳌溪镇湖溪村", False)
+
+
+# --- 4. published text the readers skipped --------------------------------------------
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx_with_hidden_places(values: dict[str, str]) -> bytes:
+    """A .docx with a value in a comment, a footnote, an endnote, a text box and the core properties."""
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("乐安县农机购置补贴公示")
+    para = d.add_paragraph("正文没有个人信息。")
+    d.add_comment(para.runs, text=f"核对电话{values['comment']}", author="审核")
+    d.core_properties.title = f"公示 联系电话{values['title']}"
+    d.core_properties.author = f"经办人手机{values['author']}"
+    d.core_properties.keywords = f"邮箱 {values['keywords']}"
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    ns = (f'xmlns:w="{_W_NS}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+
+    def note(kind, text):
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s xmlns:w="{_W_NS}">'
+                f'<w:{kind} w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}></w:{kind}s>')
+
+    box = (f'<w:p {ns}><w:r><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx><w:txbxContent>'
+           f'<w:p><w:r><w:t>文本框 联系电话{values["textbox"]}</w:t></w:r></w:p></w:txbxContent></wps:txbx></mc:Choice>'
+           f'<mc:Fallback><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:t>文本框 联系电话{values["textbox"]}</w:t></w:r></w:p>'
+           '</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", box.encode("utf-8") + b"<w:sectPr", 1)
+            elif info.filename == "[Content_Types].xml":
+                extra = "".join(
+                    f'<Override PartName="/word/{k}s.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{k}s+xml"/>'
+                    for k in ("footnote", "endnote"))
+                data = data.replace(b"</Types>", extra.encode() + b"</Types>")
+            elif info.filename == "word/_rels/document.xml.rels":
+                extra = "".join(
+                    f'<Relationship Id="rIdN{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{k}s" Target="{k}s.xml"/>'
+                    for k in ("footnote", "endnote"))
+                data = data.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+            z.writestr(info, data)
+        z.writestr("word/footnotes.xml", note("footnote", f"脚注 联系电话{values['footnote']}"))
+        z.writestr("word/endnotes.xml", note("endnote", f"尾注 联系电话{values['endnote']}"))
+    return out.getvalue()
+
+
+def test_docx_comments_notes_text_boxes_and_properties_are_read(tmp_path, scanner):
+    rng = random.Random(21)
+    values = {k: synth.mobile_number(rng) for k in ("comment", "title", "author", "footnote", "endnote", "textbox")}
+    values["keywords"] = synth.email_address(rng)
+    p = tmp_path / "notice.docx"
+    p.write_bytes(_docx_with_hidden_places(values))
+    found = [f.value for f in scan_file(p, scanner)]
+    for where, value in values.items():
+        assert value in found, where
+    assert found.count(values["textbox"]) == 1  # Word's fallback copy is not read twice
+
+
+def test_html_title_and_meta_content_are_read(tmp_path, scanner):
+    rng = random.Random(22)
+    title, meta, alt = (synth.mobile_number(rng) for _ in range(3))
+    page = (f'<html><head><meta charset="utf-8"><title>公示 联系电话{title}</title>'
+            f'<meta name="description" content="咨询电话{meta}"></head>'
+            f'<body><p>正文</p><img src="a.png" alt="联系电话{alt}"></body></html>')
+    p = tmp_path / "page.html"
+    p.write_bytes(page.encode("utf-8"))
+    found = {f.value for f in scan_file(p, scanner)}
+    assert {title, meta, alt} <= found
+
+
+# --- 7. one definition of each rule ------------------------------------------------
+
+def test_one_bom_table_one_charset_rule_one_newline():
+    from piiscan import files, stream, tables
+    from piiscan.readers import html, registry, text
+
+    assert text.declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">') == "gb2312"
+    assert text.declared_charset(b"<meta charset=utf-8>") == "utf-8"
+    assert text.declared_charset(b"<p>charset=gbk</p>") is None
+    assert not hasattr(html, "_CHARSET")
+    assert files._NEWLINE is text.NEWLINE and stream._NEWLINE is text.NEWLINE
+    # dead code is gone
+    assert not hasattr(tables.Table, "segments")
+    assert not hasattr(stream, "scan_large_file")
+    assert not hasattr(registry, "read_bytes")
+
+
+def test_gbk_page_with_declared_charset_and_utf16_page_without_bom(tmp_path, scanner):
+    rng = random.Random(23)
+    phone = synth.mobile_number(rng)
+    body = f"<html><head><title>公示</title></head><body><p>联系电话{phone}</p></body></html>"
+    p = tmp_path / "gbk.html"
+    p.write_bytes(body.replace("<head>", '<head><meta charset="gbk">').encode("gbk"))
+    assert phone in {f.value for f in scan_file(p, scanner)}
+    q = tmp_path / "utf16.html"
+    q.write_bytes(body.encode("utf-16-le"))
+    assert phone in {f.value for f in scan_file(q, scanner)}

@@ -1,9 +1,15 @@
-"""HTML pages: text and ``<table>``s; scripts, styles and comments ignored; charset from the document.
+"""HTML pages: text, ``<table>``s, the title and text attributes; scripts, styles and comments ignored.
 
 lxml parses bytes and honours ``<meta charset>`` (REFERENCE.md). Without a
-declared charset the bytes are decoded with :func:`piiscan.readers.text.decode`
-(UTF-8, else GB18030, …), since libxml2 would otherwise guess Latin-1.
-Text hidden with CSS is still scanned: it is published all the same.
+declared charset (:func:`piiscan.readers.text.declared_charset`) the bytes are
+decoded with :func:`piiscan.readers.text.decode` (UTF-8, else GB18030, …),
+since libxml2 would otherwise guess Latin-1.
+Text hidden with CSS is still scanned: it is published all the same, and so
+are ``<title>``, ``<meta content>`` and the attributes people read or that
+carry contact data (``title``, ``alt``, ``value``, ``placeholder``,
+``aria-label``, ``label``, ``summary``, ``data-*``, ``mailto:``/``tel:``
+links) — the same attributes :mod:`piiscan.redact.writers.html` redacts.
+Comments are not read: the redact writer leaves them as they are.
 """
 from __future__ import annotations
 
@@ -15,9 +21,12 @@ import regex
 from ..tables import Table
 from . import ReadError, Segment
 from .registry import read_file_bytes
-from .text import decode
+from .text import declared_charset, decode, split_bom
 
-_CHARSET = regex.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", regex.IGNORECASE)
+# Attributes whose text is published (the redact writer's list).
+_TEXT_ATTRS = ("title", "alt", "value", "placeholder", "content", "aria-label", "label", "summary")
+# BOMs libxml2 reads itself.
+_LXML_BOMS = ("utf-8", "utf-16-le", "utf-16-be")
 _DROP = ("script", "style", "noscript", "template", "head")
 # Block elements end a line, so text of neighbouring blocks never glues together.
 _BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
@@ -31,14 +40,18 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table]:
     import lxml.html
 
     try:
-        if _CHARSET.search(data[:4096]) or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        if declared_charset(data) or split_bom(data)[1] in _LXML_BOMS:
             root = lxml.html.document_fromstring(data)
         else:
             text, _ = decode(data)
             root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from None
-    lxml.etree.strip_elements(root, *_DROP, lxml.etree.Comment, with_tail=False)
+    lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
+    # Published outside the body text: the title and text attributes (meta content, alt, …).
+    for text in _attribute_texts(root):
+        yield Segment(text)
+    lxml.etree.strip_elements(root, *_DROP, with_tail=False)
     # Outermost tables first; a nested table's text stays in its outer cell.
     for table in root.xpath("//table[not(ancestor::table)]"):
         rows = []
@@ -71,3 +84,21 @@ def _text(el) -> str:
     for br in el.iter("br"):
         br.tail = "\n" + (br.tail or "")
     return el.text_content().strip()
+
+
+def _attribute_texts(root) -> Iterator[str]:
+    """``<title>`` and the text of attributes people read, each on its own, in document order."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "title":
+            text = (el.text_content() or "").strip()
+            if text:
+                yield text
+        for name, value in el.attrib.items():
+            value = (value or "").strip()
+            if not value:
+                continue
+            if (name in _TEXT_ATTRS or name.startswith("data-")
+                    or (name == "href" and value.lower().startswith(("mailto:", "tel:")))):
+                yield value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterable, Iterator, Union
+from typing import Callable, Iterable, Union
 
 from . import ReadError, Segment
 
@@ -75,11 +75,6 @@ def module_for(name: str) -> ModuleType:
 
 def reader_for(path: Path) -> Reader:
     return module_for(path.name).read
-
-
-def read_bytes(data: bytes, name: str) -> Iterator[Item]:
-    """Read in-memory content (a zip member) with the reader its name calls for."""
-    return module_for(name).read_bytes(data, name)
 
 
 def unsupported_reason(name: str) -> str | None:
