@@ -261,6 +261,17 @@ def test_exclude_relative_to_the_scanned_folder_as_in_scan(tmp_path, rng, monkey
     assert run(repo, "check", "docs", "--include", "final.txt", monkeypatch=monkeypatch).exit_code == 0
 
 
+def test_staged_pathspec_folder_gives_the_folder_relative_form(tmp_path, rng, monkeypatch):
+    assert policy_mod._local("docs/drafts/a.txt", [".", "docs"]) == "drafts/a.txt"
+    assert policy_mod._local("docs/a.txt", ["other", "README.md"]) is None
+    repo = make_repo(tmp_path)
+    (repo / "docs" / "drafts").mkdir(parents=True)
+    (repo / "docs" / "drafts" / "d.txt").write_text(f"身份证：{synth.resident_id_number(rng)}\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    assert run(repo, "check", "--staged", "docs", monkeypatch=monkeypatch).exit_code == 1
+    assert run(repo, "check", "--staged", "docs", "--exclude", "drafts/**", monkeypatch=monkeypatch).exit_code == 0
+
+
 # 8. one core-count helper -----------------------------------------------------------------
 
 def test_check_uses_scans_core_count(monkeypatch):

@@ -120,7 +120,7 @@ def _local(rel: str, folders: Sequence[str]) -> str | None:
     for folder in folders:
         folder = folder.strip("/")
         if folder in ("", "."):
-            return None  # the repository root: the same as rel
+            continue  # the repository root: the same as rel
         if rel.startswith(folder + "/"):
             return rel[len(folder) + 1:]
     return None
