@@ -205,3 +205,53 @@ def test_restore_still_restores_real_tokens_next_to_look_alikes():
     assert back.endswith(" 型号 TEL100200")
     for value in ("11010519491231002X", "13800138000", "079186123456"):
         assert value in back
+
+
+# --- 6. one source for shared rules -------------------------------------------------------
+
+from piiscan import gazetteer
+from piiscan.readers import csvfile, text as text_reader
+from piiscan.redact.strategies import generalize, names, places
+from piiscan.redact.writers import csv as csv_writer, html as html_writer
+from piiscan.validators import landline
+
+
+def test_csv_writer_splits_cells_as_the_reader_does():
+    assert csv_writer.sniff_delimiter is csvfile.sniff_delimiter
+    ragged = "姓名;电话\n张三;13800138000;备注;x\n李四\n"  # the stdlib sniffer gives up on it
+    assert csv_writer.sniff_delimiter(ragged, "a.csv") == ";"
+
+
+def test_csv_writer_ragged_file_keeps_its_delimiter(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("序号;户主姓名;银行账号\n1;张三;622202123456;备注\n2;李四\n", encoding="utf-8")
+    redact_file(src, tmp_path / "o.csv")
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8") == "序号;户主姓名;银行账号\n1;张*;********3456;备注\n2;李*\n"
+
+
+def test_html_writer_uses_the_readers_charset_rules():
+    assert not hasattr(html_writer, "_META_CHARSET")
+    page = '<html><head><meta charset="gb2312"></head><body>手机 13800138000</body></html>'.encode("gbk")
+    text, bom, enc = html_writer._decode(page)
+    assert (bom, enc) == (b"", "gb18030") and "手机" in text
+    utf32 = "\ufeff<meta charset='gbk'><p>手机 13800138000</p>".encode("utf-32")
+    text, bom, enc = html_writer._decode(utf32)
+    assert bom == utf32[:4] and "手机 13800138000" in text
+
+
+def test_address_prefix_uses_the_gazetteer():
+    assert places._names()[0] == gazetteer.load().all_names
+    assert places.region_prefix("四川都江堰幸福路1号") == "四川都江堰"  # county short form
+
+
+def test_compound_surnames_come_from_the_patterns_file():
+    assert "完颜" in names.compound_surnames() and not hasattr(names, "COMPOUND_SURNAMES")
+    assert mask.mask_name("完颜洪烈") == "完颜**"
+
+
+def test_landline_area_code_from_the_validator(monkeypatch):
+    c = Context()
+    assert mask.replace("CN_LANDLINE", "0791-86123456", c) == "0791-********"
+    assert generalize.replace("CN_LANDLINE", "010-65529988", c).startswith("010(")
+    monkeypatch.setattr(landline, "area_code", lambda v: v[:5])
+    assert mask.replace("CN_LANDLINE", "0791-86123456", c) == "0791-8*******"

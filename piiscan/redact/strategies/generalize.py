@@ -20,6 +20,7 @@ from ... import regions
 from ...finding import BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS, LABELS, PERSON_NAME
 from ...validators import resident_id
 from . import Context, digits_of, normalise
+from .mask import area_code
 from .names import split_name
 from .places import region_prefix
 
@@ -55,7 +56,9 @@ def replace(etype: str, value: str, ctx: Context) -> str:
         return f"{normalise(etype, value)[:3]}号段"
     if etype == CN_LANDLINE:
         digits = digits_of(value)
-        area = digits[:3] if digits[:2] in ("01", "02") else digits[:4]
+        area = area_code(value)
+        if not area:
+            return f"[{LABELS[etype]}]"
         return f"{area}({_area_name(digits) or '固话'})"
     if etype == BANK_CARD:
         return f"银行卡({digits_of(value)[:6]})"

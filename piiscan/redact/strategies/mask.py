@@ -58,6 +58,7 @@ import regex
 
 from ...finding import BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS, PERSON_NAME
 from . import Context, digits_of
+from ...validators import landline
 from .names import split_name
 from .places import region_prefix
 
@@ -131,10 +132,7 @@ def replace(etype: str, value: str, ctx: Context) -> str:
         extra = max(0, len(digits_of(value)) - 11)
         return mask_significant(value, first + extra, last, char)
     if etype == CN_LANDLINE:
-        digits = digits_of(value)
-        # 010 and 02x have three-digit area codes, every other one four.
-        area = 3 if digits[:2] in ("01", "02") else 4
-        first, last = ctx.options.get("keep", {}).get(etype, (area, 0))
+        first, last = ctx.options.get("keep", {}).get(etype, (len(area_code(value)), 0))
         return mask_significant(value, first, last, char)
     if etype == PERSON_NAME:
         return mask_name(value, char)
@@ -147,6 +145,14 @@ def replace(etype: str, value: str, ctx: Context) -> str:
         return local[:1] + char * 3 + "@" + domain
     first, last = keep_for(etype, ctx)
     return value[:first] + char * max(len(value) - first - last, 1) + (value[len(value) - last:] if last else "")
+
+
+def area_code(value: str) -> str:
+    """A landline's area code (010, 0791 …), or "" when it cannot be told (then nothing is kept)."""
+    try:
+        return landline.area_code(digits_of(value))
+    except Exception:  # noqa: BLE001 - phonenumbers refuses odd input: keep nothing rather than guess
+        return ""
 
 
 def mask_name(value: str, char: str = "*") -> str:

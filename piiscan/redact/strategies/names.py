@@ -1,13 +1,15 @@
 """Splitting a Chinese name into surname and given name (compound surnames matter: 欧阳娜娜 → 欧阳 + 娜娜)."""
 from __future__ import annotations
 
-# The compound surnames in 百家姓 plus a few common modern ones. A name
-# engineer may ship a bigger list in patterns/; this one is enough to mask.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 夏侯 长孙 宇文 司徒 端木 澹台 公冶 宗政 濮阳 淳于 "
-    "单于 太叔 申屠 轩辕 钟离 闻人 万俟 赫连 呼延 南宫 独孤 西门 百里 东郭 拓跋 司空 第五 亓官 司寇 "
-    "子车 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 段干 左丘 梁丘 东门 羊舌 微生 公羊 梁丘 呼延 鲜于 闾丘".split()
-)
+import functools
+
+from ... import patterns
+
+
+@functools.lru_cache(maxsize=1)
+def compound_surnames() -> frozenset[str]:
+    """The compound surnames (复姓) of ``patterns/surnames.txt``, the list the name detector uses."""
+    return frozenset(s for s in patterns.lines("surnames.txt") if len(s) >= 2)
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -20,6 +22,6 @@ def split_name(name: str) -> tuple[str, str]:
         if dot in name:
             head, tail = name.split(dot, 1)
             return head + dot, tail
-    if len(name) > 2 and name[:2] in COMPOUND_SURNAMES:
+    if len(name) > 2 and name[:2] in compound_surnames():
         return name[:2], name[2:]
     return name[:1], name[1:]

@@ -7,33 +7,15 @@ from __future__ import annotations
 
 import functools
 
-from ... import regions
-
-# Names GB/T 2260 uses for grouping rows, never written in an address.
-_GROUPING = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖行政单位"}
-_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
+from ... import gazetteer
 
 
 @functools.lru_cache(maxsize=1)
 def _names() -> tuple[frozenset[str], int]:
-    """Every province, city and county name (full and common short forms), and the longest length."""
-    names: set[str] = set()
-    for code, entries in regions.regions().items():
-        for r in entries:
-            name = r.name
-            if name in _GROUPING or len(name) < 2:
-                continue
-            names.add(name)
-            if code.endswith("0000"):
-                for suffix in _PROVINCE_SUFFIXES:
-                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                        names.add(name[: -len(suffix)])
-                        break
-            elif code.endswith("00") and name.endswith(("市", "地区", "盟")):
-                short = name[:-2] if name.endswith("地区") else name[:-1]
-                if len(short) >= 2:
-                    names.add(short)
-    return frozenset(names), max(map(len, names))
+    """Every province, city and county name (full and short forms, as the address detector knows
+    them: :func:`piiscan.gazetteer.load`), and the longest length."""
+    names = gazetteer.load().all_names
+    return names, max(map(len, names))
 
 
 def region_prefix(address: str) -> str:

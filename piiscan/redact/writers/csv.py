@@ -9,26 +9,16 @@ with its column header as context.
 """
 from __future__ import annotations
 
-import csv as _csv
 from pathlib import Path
 
 import regex
 
+from ...readers.csvfile import sniff_delimiter
 from .table import redact_rows
 from .text import decode_exact, encode_exact
 from . import write_bytes_atomic
 
 _NEWLINE = "\r\n|\n|\r"
-
-
-def sniff_delimiter(text: str, path: Path) -> str:
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    sample = text[:65536]
-    try:
-        return _csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except _csv.Error:
-        return ","
 
 
 def _field_pattern(delim: str, quote: str = '"') -> "regex.Pattern[str]":
@@ -91,7 +81,8 @@ def redact_csv_text(text: str, delim: str, redactor, report=None) -> str:
 
 def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     text, bom, encoding = decode_exact(src.read_bytes())
-    delim = sniff_delimiter(text, src)
+    # The reader's rule: the re-scan must split the file into the same cells.
+    delim = sniff_delimiter(text, src.name)
     try:
         out = redact_csv_text(text, delim, redactor, report)
     except ValueError:

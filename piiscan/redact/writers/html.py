@@ -19,10 +19,10 @@ from pathlib import Path
 
 import regex
 
+from ...readers.text import declared_charset, split_bom
 from . import write_bytes_atomic
 from .text import decode_exact, encode_exact
 
-_META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", regex.IGNORECASE)
 _TEXT_ATTRS = {"title", "alt", "value", "placeholder", "content", "aria-label", "label", "summary"}
 _SKIP = {"style"}
 
@@ -124,16 +124,17 @@ def _escape_text(text: str) -> str:
 
 
 def _decode(data: bytes) -> tuple[str, bytes, str]:
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        m = _META_CHARSET.search(data[:4096])
-        if m:
-            try:
-                enc = codecs.lookup(m.group(1).decode("ascii")).name
-                if enc in ("gb2312", "gbk"):
-                    enc = "gb18030"  # a superset: pages labelled GB2312 use GBK characters
-                return data.decode(enc, "surrogateescape"), b"", enc
-            except (LookupError, UnicodeDecodeError):
-                pass
+    """BOM, then the ``<meta>`` charset (as the HTML reader decides), then detection."""
+    bom, _ = split_bom(data)
+    declared = None if bom else declared_charset(data)
+    if declared:
+        try:
+            enc = codecs.lookup(declared).name
+            if enc in ("gb2312", "gbk"):
+                enc = "gb18030"  # a superset: pages labelled GB2312 use GBK characters
+            return data.decode(enc, "surrogateescape"), b"", enc
+        except (LookupError, UnicodeDecodeError):
+            pass
     return decode_exact(data)
 
 
