@@ -34,6 +34,7 @@ blacked out, and the replacement text is not drawn.
 """
 from __future__ import annotations
 
+import bisect
 import io
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,24 @@ def _inside(c: dict, bbox) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
+class _CharIndex:
+    """Characters bucketed once by the height of their centre: a cell looks only at its own band.
+
+    Testing every character of the page against every cell made big tables quadratic.
+    """
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+        self.order = sorted(range(len(chars)), key=lambda i: (chars[i]["top"] + chars[i]["bottom"]) / 2)
+        self.ys = [(chars[i]["top"] + chars[i]["bottom"]) / 2 for i in self.order]
+
+    def __call__(self, bbox) -> list[int]:
+        """Indices (ascending) of the characters whose centre is inside ``bbox``, as :func:`_inside`."""
+        _x0, top, _x1, bottom = bbox
+        lo, hi = bisect.bisect_left(self.ys, top), bisect.bisect_right(self.ys, bottom)
+        return sorted(i for i in self.order[lo:hi] if _inside(self.chars[i], bbox))
+
+
 def _unrotated(page, chars: list[dict]) -> tuple[list[dict], bool]:
     """Characters in the page's own (unrotated) frame, so lines read along the text.
 
@@ -114,12 +133,13 @@ def _page_findings(page, chars: list[dict], scanner, state: dict | None = None) 
         found_tables = [] if rotated else page.find_tables()
     except Exception:  # noqa: BLE001 - a table finder failure only loses header context
         found_tables = []
+    in_box = _CharIndex(chars) if found_tables else None
     for table in found_tables:
         grid = []
         for row in table.rows:
             cells = []
             for bbox in row.cells:
-                idx = [i for i, c in enumerate(chars) if bbox is not None and _inside(c, bbox)]
+                idx = in_box(bbox) if bbox is not None else []
                 cells.append(_assemble(chars, idx, line_sep="") if idx else ("", []))
             if any(t.strip() for t, _ in cells):
                 grid.append(cells)
