@@ -66,7 +66,7 @@ def test_mask_defaults_from_the_issue():
     assert mask.replace("CN_MOBILE", "13812345678", c) == "138****5678"
     assert mask.replace("CN_MOBILE", "+86 138 1234 5678", c) == "+86 138 **** 5678"
     assert mask.replace("CN_LANDLINE", "010-65529988", c) == "010-********"
-    assert mask.replace("BANK_CARD", "6228480000000001234", c) == "6228***********1234"
+    assert mask.replace("BANK_CARD", "6228480000000001234", c) == "622848*********1234"
     assert [mask.replace("PERSON_NAME", n, c) for n in ("张三", "欧阳娜娜", "张秀兰", "司马懿")] == ["张*", "欧阳**", "张*兰", "司马*"]
     assert mask.replace("CN_ADDRESS", "江西省抚州市乐安县鳌溪镇湖坪村3组", c) == "江西省抚州市乐安县********"
     assert mask.replace("EMAIL_ADDRESS", "zhangsan@qq.com", c) == "z***@qq.com"

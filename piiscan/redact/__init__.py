@@ -11,7 +11,7 @@ with ``*``. Values the ``fake`` strategy produced look real on purpose and
 are exempt from that check.
 
 >>> redact_text("户主 张三 身份证 11010519491231002X 手机 13800138000", types=["CN_RESIDENT_ID", "CN_MOBILE"])
-'户主 张三 身份证 110105*********02X 手机 138****8000'
+'户主 张三 身份证 110105********002X 手机 138****8000'
 >>> redact_text("手机 13800138000", strategy="tag")
 '手机 [手机号]'
 """

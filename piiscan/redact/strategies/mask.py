@@ -7,25 +7,24 @@ policy is configurable but applied uniformly):
 =================  ==============================  ================================
 type               default                         example
 =================  ==============================  ================================
-CN_RESIDENT_ID     first 6, last 3 (18 digits);    ``361025*********23X``
-                   at most half kept: first 6,     15 digits: ``110105********2``
-                   then what fits of the last 4
+CN_RESIDENT_ID     first 6, last 4 (18 digits);    ``361025********123X``
+                   15 digits: at most half kept    ``110105********2``
 CN_MOBILE          keep first 3, last 4            ``138****5678``
 CN_LANDLINE        keep the area code              ``0791-********``
-BANK_CARD          first 4, last 4 (16+ digits);   ``6228***********0001``
+BANK_CARD          first 6, last 4 (16+ digits);   ``622848*********0001``
                    under 16 digits the last 4      12 digits: ``********3456``
 PERSON_NAME        surname (+ last if 3+)          ``张*`` ``欧阳**`` ``张*兰``
 CN_ADDRESS         keep down to the county         ``江西省抚州市乐安县*****``
 EMAIL_ADDRESS      first char, fixed stars         ``z***@qq.com``
 =================  ==============================  ================================
 
-At least half is hidden: for resident IDs and bank cards/accounts, the
-characters kept (first + last) never exceed half of the significant ones
-(digits and X), whatever ``keep`` asks: short account numbers and 15-digit
-legacy IDs would otherwise show most of their digits. When the asked ends do
-not fit, a card drops its leading digits (the last 4, its 尾号, stay) and an
-ID shortens its trailing end (the region code stays). Mobiles keep the
-national 3 + 4 convention.
+18-digit IDs and 16–19-digit cards follow the national display convention
+(first 6 + last 4: region or issuer, and the 尾号). Shorter values — passbook
+and rural-credit accounts of 12–15 digits, 15-digit legacy IDs — would show
+most of their digits under 6 + 4, so for them at most half of the significant
+characters (digits and X) stay, whatever ``keep`` asks: a card drops its
+leading digits first (the last 4 stay) and an ID shortens its trailing end
+(the region code stays). Mobiles keep the national 3 + 4 convention.
 
 Options (``Context.options``): ``keep={"CN_RESIDENT_ID": (1, 1), ...}`` to
 change how many significant characters stay at each end, and ``mask_char``.
@@ -34,7 +33,7 @@ Separators (spaces, hyphens) stay where they were.
 >>> from piiscan.redact.strategies import Context
 >>> c = Context()
 >>> replace('CN_RESIDENT_ID', '36102519800101123X', c)
-'361025*********23X'
+'361025********123X'
 >>> replace('CN_RESIDENT_ID', '110105491231002', c)
 '110105********2'
 >>> replace('CN_MOBILE', '138-0013-8000', c)
@@ -42,7 +41,7 @@ Separators (spaces, hyphens) stay where they were.
 >>> replace('CN_LANDLINE', '0791-86123456', c)
 '0791-********'
 >>> replace('BANK_CARD', '6228480000000000001', c)
-'6228***********0001'
+'622848*********0001'
 >>> replace('BANK_CARD', '622202123456', c)
 '********3456'
 >>> [replace('PERSON_NAME', n, c) for n in ('张三', '欧阳娜娜', '张秀兰')]
@@ -70,8 +69,11 @@ LOOKS_REAL = False
 DEFAULT_KEEP: dict[str, tuple[int, int]] = {
     CN_RESIDENT_ID: (6, 4),
     CN_MOBILE: (3, 4),
-    BANK_CARD: (4, 4),
+    BANK_CARD: (6, 4),
 }
+
+#: Values with fewer significant characters than this keep at most half of them.
+SHORT = 16
 
 #: Types whose kept part is capped at half of the significant characters, and
 #: which end gives way first when the asked ends do not fit.
@@ -124,7 +126,8 @@ def replace(etype: str, value: str, ctx: Context) -> str:
     if etype in HALF_HIDDEN:
         first, last = keep_for(etype, ctx)
         n = len(_SIGNIFICANT.findall(value))
-        first, last = cap_keep(n, first, last, HALF_HIDDEN[etype])
+        if n < SHORT:
+            first, last = cap_keep(n, first, last, HALF_HIDDEN[etype])
         return mask_significant(value, first, last, char)
     if etype == CN_MOBILE:
         first, last = keep_for(etype, ctx)
