@@ -29,3 +29,11 @@ def test_binary_detected():
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
     assert not looks_binary(SAMPLE.encode("utf-16-le"))
     assert not looks_binary(SAMPLE.encode("utf-8"))
+
+
+@pytest.mark.parametrize("filler", ["x" * 5000, "ab" * 3000, "Order No. 20210415 " * 200])
+def test_gbk_text_with_long_ascii_runs_is_not_utf16(filler):
+    # ASCII byte pairs read as UTF-16 become (rare) ideographs: "xx" -> U+7878.
+    data = f"身份证号{filler}手机".encode("gb18030")
+    assert detect_encoding(data) == "gb18030"
+    assert decode(data)[0].startswith("身份证号")
