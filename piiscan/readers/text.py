@@ -61,6 +61,8 @@ def declared_charset(data: bytes) -> str | None:
 
 _PLAIN = regex.compile(r"[\x20-\x7e\t\n\r\f\u3000-\u303f\uff00-\uffef\u2000-\u206f\u00a0-\u00ff]")
 _HAN = regex.compile(r"\p{Han}")
+_ASCII = regex.compile(r"[\x00-\x7f]")
+_CJK_PUNCT = regex.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 
 def _plausible_text(text: str) -> bool:
@@ -79,6 +81,20 @@ def _plausible_text(text: str) -> bool:
     han = "".join(_HAN.findall(text))
     common = len(han.encode("gb2312", errors="ignore")) // 2
     return (plain + common) * 10 >= len(text) * 9
+
+
+def _common_share(text: str) -> float:
+    """Share of the non-ASCII characters that are common (GB2312 ideographs, CJK punctuation).
+
+    >>> _common_share('abc 乐安县，'), _common_share('abc')
+    (1.0, 1.0)
+    """
+    non_ascii = len(text) - len(_ASCII.findall(text))
+    if not non_ascii:
+        return 1.0
+    han = "".join(_HAN.findall(text))
+    common = len(han.encode("gb2312", errors="ignore")) // 2 + len(_CJK_PUNCT.findall(text))
+    return common / non_ascii
 
 
 def utf16_without_bom(data: bytes) -> str | None:
@@ -146,7 +162,10 @@ def detect_encoding(data: bytes, *, complete: bool = True) -> str:
         pass
     if not has_nuls:
         utf16 = utf16_without_bom(data)
-        if utf16:
+        # Without NULs both readings may decode; UTF-16 wins only where the
+        # GB18030 reading is gibberish (UTF-16 Chinese read as GBK lands on
+        # rare characters, GBK read as UTF-16 on ASCII pairs).
+        if utf16 and _common_share(data[:_SAMPLE].decode("gb18030", errors="replace")) < 0.5:
             return utf16
     # GB18030 decodes most byte strings; mainland documents that are not
     # UTF-8 are GBK/GB18030, and charset-normalizer mistakes short GBK text
