@@ -133,3 +133,42 @@ def test_html_only_text_changes(tmp_path, strategy, encoding):
                  "<body class=main>", "<table border=1>", "<!-- 备注 -->", head):
         assert keep in out
     assert out.count("<tr>") == len(rows) + 1
+
+
+def test_docx_footnotes_are_redacted(tmp_path):
+    """python-docx keeps footnotes.xml as bytes; the reader scans it, so the writer must redact it."""
+    import io
+    import zipfile
+
+    import docx as python_docx
+
+    from piiscan import scan_file, synth
+    from piiscan.redact import redact_file
+
+    phone = synth.mobile_number(__import__("random").Random(5))
+    d = python_docx.Document()
+    d.add_paragraph("公示正文")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = tmp_path / "fn.docx"
+    W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    foot = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W}">'
+            f'<w:footnote w:id="1"><w:p><w:r><w:t>联系电话：{phone}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn1" Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+            out.writestr(item, data)
+        out.writestr("word/footnotes.xml", foot.encode("utf-8"))
+    assert [f.value for f in scan_file(src)] == [phone]
+    dst = tmp_path / "out" / "fn.docx"
+    redact_file(src, dst)
+    assert scan_file(dst) == []
+    with zipfile.ZipFile(dst) as z:
+        notes = z.read("word/footnotes.xml").decode("utf-8")
+    assert phone not in notes and phone[:3] + "****" + phone[-4:] in notes

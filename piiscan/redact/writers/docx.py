@@ -18,6 +18,9 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
+import lxml.etree
+
+from ...readers.docx import _part_element
 from . import atomic_output
 
 _W_P, _W_T, _W_DEL, _W_TAB, _W_BR, _W_CR = (qn(t) for t in ("w:p", "w:t", "w:delText", "w:tab", "w:br", "w:cr"))
@@ -28,12 +31,22 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     document = docx.Document(str(src))
     seen = set()
     for part in document.part.package.iter_parts():
-        element = getattr(part, "_element", None)
-        if element is None or id(part) in seen or not str(part.partname).startswith("/word/"):
+        partname = str(part.partname)
+        if id(part) in seen or not partname.startswith("/word/") or not partname.endswith(".xml"):
             continue
         seen.add(id(part))
+        element = getattr(part, "_element", None)
+        # python-docx keeps some parts (footnotes, endnotes) as bytes: parse them
+        # the way the reader does, redact, and put the bytes back.
+        raw = element is None
+        if raw:
+            element = _part_element(part)
+            if element is None:
+                continue
         for p in element.iter(_W_P):
             _redact_paragraph(p, redactor, report)
+        if raw:
+            part._blob = lxml.etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
     props = document.core_properties
     for attr in ("title", "subject", "keywords", "comments", "author", "last_modified_by"):
         value = getattr(props, attr, None)
