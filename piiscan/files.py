@@ -299,9 +299,9 @@ def iter_files(
                 if full.is_symlink() and not follow_symlinks:
                     continue
                 rel = _join(root_rel, name)
-                if include and not any(_glob_match(rel, g) for g in include):
+                if include and not any(glob_match(rel, g) for g in include):
                     continue
-                if any(_glob_match(rel, g) for g in exclude) or _ignored(specs, rel):
+                if any(glob_match(rel, g) for g in exclude) or _ignored(specs, rel):
                     continue
                 yield full
         yield from _unlisted(unlisted, p)
@@ -328,7 +328,13 @@ def _ignored(specs: dict[str, Any], rel: str) -> bool:
     return False
 
 
-def _glob_match(rel: str, pattern: str) -> bool:
+def glob_match(rel: str, pattern: str) -> bool:
+    """Whether a ``--include``/``--exclude`` glob matches a path relative to the
+    folder scanned, or its file name (the rule ``scan`` and ``check`` share).
+
+    >>> glob_match("2020/notice.csv", "*.csv"), glob_match("2020/notice.csv", "2020/*"), glob_match("a/b.txt", "*.csv")
+    (True, True, False)
+    """
     return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern)
 
 

@@ -204,3 +204,20 @@ def test_zip_members_redacted_in_their_formats(tmp_path):
         blob = b"".join(z.read(n) for n in z.namelist()).decode("utf-8")
     assert not any(v in blob for v in secret_values(rows))
     assert blob.count("\r\n") == len(rows) + 1
+
+
+def test_redact_globs_match_like_scan(tmp_path):
+    """--include/--exclude match paths relative to the folder given, as for ``scan``."""
+    from click.testing import CliRunner
+
+    from piiscan.cli import main
+
+    src = tmp_path / "in"
+    (src / "keep").mkdir(parents=True)
+    (src / "other").mkdir()
+    for d in ("keep", "other"):
+        (src / d / "a.txt").write_text("手机 13800138000\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["redact", str(src), "--out", str(out), "--include", "keep/*"])
+    assert res.exit_code == 0, res.output
+    assert (out / "keep" / "a.txt").exists() and not (out / "other").exists()

@@ -53,13 +53,14 @@ def _parse_strategy(_ctx, _param, value: str) -> str | dict[str, str]:
     return per_type
 
 
-def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool):
+def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(), exclude=()):
     """(source, destination) pairs. One folder given: its tree goes straight under ``out``;
     several paths: each keeps its own name under ``out``."""
     out_resolved = out.resolve() if out else None
     single_dir = len(paths) == 1 and Path(paths[0]).is_dir()
     for p in map(Path, paths):
-        for src in iter_files([p]):
+        # Globs match paths relative to the folder given, exactly as for ``scan``.
+        for src in iter_files([p], include=include, exclude=exclude):
             if out_resolved and out_resolved in src.resolve().parents:
                 continue  # never redact our own output when --out sits inside the input
             if in_place:
@@ -108,13 +109,7 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
     except (KeyMissingError, ValueError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
 
-    pairs = list(_targets(paths, out, in_place))
-    if include or exclude:
-        from ..files import _glob_match
-
-        pairs = [(s, d) for s, d in pairs
-                 if (not include or any(_glob_match(s.as_posix(), g) for g in include))
-                 and not any(_glob_match(s.as_posix(), g) for g in exclude)]
+    pairs = list(_targets(paths, out, in_place, include, exclude))
     errors = leaks = total = 0
     for src, dst in pairs:
         try:

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 from .. import validators
 from ..finding import ENTITY_TYPES
-from ..files import _glob_match
+from ..files import glob_match
 from ..validators import bank_card, landline, mobile, resident_id
 
 if sys.version_info >= (3, 11):
@@ -242,13 +242,13 @@ class GateConfig:
 
 def path_matches(rel: str, pattern: str) -> bool:
     """Glob match on a POSIX path, or on the file name alone (``*.csv``): the rule
-    ``piiscan scan --include/--exclude`` uses (:func:`piiscan.files._glob_match`),
+    ``piiscan scan --include/--exclude`` uses (:func:`piiscan.files.glob_match`),
     so ``*`` also crosses ``/``.
 
     >>> path_matches("public/contacts/office.csv", "public/**"), path_matches("a/b.csv", "*.csv")
     (True, True)
     """
-    if _glob_match(rel, pattern):
+    if glob_match(rel, pattern):
         return True
     # A zip member ("a.zip!inner/b.csv") is governed by the archive's path as well.
     archive, sep, _ = rel.partition("!")
