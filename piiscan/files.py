@@ -75,7 +75,7 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
 
 
 def scan_file_result(path: Path, scanner: Scanner, display_path: str | None = None) -> FileResult:
-    """One file's result (a zip's members are merged into one result)."""
+    """One file's result (a zip's members are merged into one result; a member's error is the archive's)."""
     results = scan_file_results(path, scanner, None, display_path)
     if len(results) == 1 and results[0].path == (display_path or str(path)):
         return results[0]
@@ -84,7 +84,8 @@ def scan_file_result(path: Path, scanner: Scanner, display_path: str | None = No
         merged.findings.extend(r.findings)
         merged.notes.extend(f"{r.path}: {n}" for n in r.notes)
         if r.error:
-            merged.notes.append(f"{r.path}: error: {r.error}")
+            # A member that could not be read is not clean: the archive's result is an error.
+            merged.error = "; ".join(filter(None, [merged.error, f"{r.path}: {r.error}"]))
     return merged
 
 
