@@ -10,7 +10,7 @@ import click
 
 from ..finding import LABELS
 from ..gate import baseline as baseline_mod
-from ..gate.atomic import write_text_atomic
+from ..atomic import write_text_atomic
 from ..gate.baseline import Baseline, BaselineError, Hasher
 from ..gate.config import ConfigError, GateConfig, load_config
 from ..gate.git import GitError, repo_root

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..finding import Finding
-from .atomic import write_text_atomic
+from ..atomic import write_text_atomic
 from .config import compact
 
 FORMAT_VERSION = 1
