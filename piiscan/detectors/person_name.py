@@ -72,7 +72,12 @@ def _data() -> dict:
     # Only anchors followed by a surname's first character can lead to a name;
     # filtering in the pattern keeps Python work per candidate rare.
     first = "".join(sorted({s[0] for s in surnames}))
-    labels = "|".join(re.escape(w) for w in sorted(conf["labels"], key=len, reverse=True))
+    # Factored as a prefix trie (户(?:主(?:姓名)?|名)|…) rather than a flat
+    # longest-first alternation: ``re`` then tests a label's first character
+    # once instead of once per label sharing it (0.058 s → 0.045 s per 10 MB).
+    # Same matches: labels a trie tries at one position are prefixes of each
+    # other, and its greedy ``?`` tries the longer one first, as before.
+    labels = gazetteer.trie_pattern(conf["labels"])
     return {
         "compound": frozenset(s for s in surnames if len(s) == 2),
         "single": frozenset(s for s in surnames if len(s) == 1),
@@ -85,7 +90,12 @@ def _data() -> dict:
         "given_stop": frozenset(conf["given_stop"]) | frozenset(conf["anonymised"]),
         "non_names": frozenset(conf["non_names"]),
         # Stand-alone runs of 2–4 Han characters: the candidates of a record.
-        "token": re.compile(f"(?<![{_HAN}])[{first}][{_HAN}]{{1,3}}(?![{_HAN}])"),
+        # The surname character comes first and the left-edge check second
+        # (a two-character lookbehind over it): a pattern that opens with a
+        # character set lets ``re`` skip non-surname characters in its fast
+        # scan loop instead of trying the lookbehind at every position
+        # (measured: 0.041 s → 0.024 s per 10 MB).
+        "token": re.compile(f"[{first}](?<![{_HAN}][{first}])[{_HAN}]{{1,3}}(?![{_HAN}])"),
     }
 
 
