@@ -93,3 +93,10 @@ def test_types_option_validated(tmp_path):
     result = CliRunner().invoke(main, ["scan", "--types", "PASSPORT", str(f)])
     assert result.exit_code == 2
     assert "unknown type" in result.output
+
+
+def test_summary_line_is_plain_text(tmp_path):
+    (tmp_path / "clean.txt").write_text("没有个人信息。", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", "--jobs", "1", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "0 finding(s) in 0 of 1 file(s) [none]" in result.output

@@ -233,5 +233,5 @@ def _print_table(results: list[FileResult], show_values: bool) -> None:
         f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s) [{by_type}]"
         + (f"; {s['errors']} error(s)" if s["errors"] else "")
         + (f"; {s['skipped']} skipped" if s["skipped"] else ""),
-        highlight=False,
+        markup=False, highlight=False,
     )
