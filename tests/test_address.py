@@ -1,7 +1,6 @@
 """CN_ADDRESS: whole extents, organisations and places rejected, context rules."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -9,7 +8,7 @@ from piiscan import Scanner
 from piiscan.detectors.address import AddressDetector
 from piiscan.gazetteer import load, trie_pattern
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_e5c90977a8e6c7f8.txt"
+from conftest import SEED
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,6 @@ from piiscan.gate.baseline import Baseline, BaselineError, Hasher
 from gate_helpers import make_repo, notice_csv, notice_rows, notice_txt, run
 
 
-@pytest.fixture(autouse=True)
-def isolated_keys(monkeypatch, tmp_path):
-    monkeypatch.delenv("PIISCAN_BASELINE_KEY", raising=False)
-    monkeypatch.delenv("PIISCAN_BASELINE_KEY_FILE", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-
 
 def test_baselined_finding_passes_new_one_fails(tmp_path, rng, monkeypatch):
     repo = make_repo(tmp_path)

@@ -13,13 +13,6 @@ from piiscan.readers import registry
 from gate_helpers import git, make_repo, notice_csv, notice_rows, run
 
 
-@pytest.fixture(autouse=True)
-def no_secret(monkeypatch, tmp_path):
-    # Keep the developer's own key file and environment out of the tests.
-    monkeypatch.delenv("PIISCAN_BASELINE_KEY", raising=False)
-    monkeypatch.delenv("PIISCAN_BASELINE_KEY_FILE", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-
 
 def test_commit_adding_unredacted_csv_is_blocked_and_masked_one_passes(tmp_path, rng, monkeypatch):
     repo = make_repo(tmp_path)

@@ -1,14 +1,13 @@
 """PERSON_NAME: confirmed by label, title, record or column; never anonymised forms or plain words."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from piiscan import Scanner
 from piiscan.detectors.person_name import PersonNameDetector
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_e5c90977a8e6c7f8.txt"
+from conftest import SEED
 
 
 @pytest.fixture(scope="module")

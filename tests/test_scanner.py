@@ -53,9 +53,8 @@ def test_entity_types_are_the_public_contract():
 
 def test_seed_document_has_no_false_number_findings():
     """The procuratorate release (spun SEO copy) is full of dates, counts and amounts."""
-    from pathlib import Path
+    from conftest import SEED as seed
 
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_e5c90977a8e6c7f8.txt"
     if not seed.exists():
         pytest.skip("shared/seeds not beside the checkout")
     text = seed.read_text(encoding="utf-8")
