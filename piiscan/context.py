@@ -42,11 +42,27 @@ class Context:
             # A label written after the value belongs to it only on the same line or clause.
             after = _CLAUSE_END.split(text[end:end + self.after_window], 1)[0]
             hits = self.pattern.findall(after)[:1]
-        if not hits and label:
-            hits = self.pattern.findall(label)
         if not hits:
-            return frozenset()
+            return _label_kinds(label) if label else frozenset()
         return self.kinds[hits[-1].lower()]
+
+
+@functools.lru_cache(maxsize=4096)
+def label_mentions(label: str, words: frozenset[str] | tuple[str, ...]) -> bool:
+    """Whether a column header contains any of ``words``; asked for every cell, answered once per header.
+
+    >>> label_mentions("户主姓名", ("姓名", "户主")), label_mentions("补贴金额", ("姓名",))
+    (True, False)
+    """
+    return any(word in label for word in words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_kinds(label: str) -> frozenset[str]:
+    """What a column header says, once per header rather than once per cell."""
+    ctx = load()
+    hits = ctx.pattern.findall(label)
+    return ctx.kinds[hits[-1].lower()] if hits else frozenset()
 
 
 @functools.lru_cache(maxsize=None)

@@ -47,6 +47,7 @@ import regex
 
 from .. import gazetteer, patterns
 from ..finding import CN_ADDRESS, Finding
+from ..context import label_mentions
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Kept simple on purpose: optional letters or prefixes at the right end of a
@@ -147,7 +148,7 @@ class AddressDetector:
         ``label`` is a column header: under 住址/家庭住址/户籍地 … every
         address-shaped span counts as an address.
         """
-        label_says = bool(label) and any(word in label for word in self._labels)
+        label_says = bool(label) and label_mentions(label, self._labels)
         for lo, hi in self._windows(text):
             for m in self._pattern.finditer(text, lo, hi):
                 finding = self._judge(text, m, label_says)

@@ -38,11 +38,13 @@ import regex
 
 from .. import gazetteer, patterns
 from ..finding import PERSON_NAME, Finding
+from ..context import label_mentions
 from .numbers import PATTERN as NUMBERS_PATTERN
 from .numbers import NumberDetector
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
 # Characters that may stand right before a name in running text (致张三同志,
 # 请李四先生, 由王五负责): the name's left edge.
 _LEFT_OK = frozenset("和与及向给请由对找是为让叫被将把致、即")
@@ -181,8 +183,8 @@ class PersonNameDetector:
             seen.add(start)
             return Finding(PERSON_NAME, start, start + len(value), value, confidence, self.name)
 
-        if label and any(word in label for word in self._column_labels):
-            for m in re.finditer(f"[{_HAN}]+", text):
+        if label and label_mentions(label, self._column_labels):
+            for m in _HAN_RUN.finditer(text):
                 if self.is_name(m.group()) and not _masked_after(text, m.end()):
                     f = emit(m.start(), m.group(), 0.9)
                     if f:
