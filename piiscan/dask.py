@@ -23,7 +23,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from .files import FileResult, iter_files
+from .files import FileResult, available_cores, iter_files
+from .files import batches as files_batches
 from .finding import Finding
 from .scanner import Scanner
 
@@ -54,7 +55,7 @@ def local_client(n_workers: int | None = None, threads_per_worker: int = 1, **kw
     """
     distributed = _require_distributed()
     if n_workers is None:
-        n_workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        n_workers = available_cores()
     cluster = distributed.LocalCluster(
         n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
         dashboard_address=kwargs.pop("dashboard_address", None), **kwargs,
@@ -76,29 +77,12 @@ def local_client(n_workers: int | None = None, threads_per_worker: int = 1, **kw
 
 def batches(files: Sequence[Path], max_files: int = DEFAULT_BATCH_FILES,
             max_bytes: int = DEFAULT_BATCH_BYTES) -> list[list[str]]:
-    """Split ``files`` in order into batches of at most ``max_files`` files / ``max_bytes`` bytes.
-
-    A file larger than ``max_bytes`` gets a batch of its own.
+    """:func:`piiscan.files.batches` with Dask's sizes, as path strings for the workers.
 
     >>> [len(b) for b in batches([Path("a")] * 5, max_files=2)]
     [2, 2, 1]
     """
-    out: list[list[str]] = []
-    cur: list[str] = []
-    size = 0
-    for f in files:
-        try:
-            n = f.stat().st_size
-        except OSError:
-            n = 0  # the worker will report the error
-        if cur and (len(cur) >= max_files or size + n > max_bytes):
-            out.append(cur)
-            cur, size = [], 0
-        cur.append(str(f))
-        size += n
-    if cur:
-        out.append(cur)
-    return out
+    return [[str(f) for f in batch] for batch in files_batches([Path(f) for f in files], max_files, max_bytes)]
 
 
 def _scan_batch(paths: list[str], scanner: Scanner, max_file_size: int | None) -> list[FileResult]:

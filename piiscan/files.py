@@ -386,18 +386,34 @@ def scan_results(
 def _batches(files: list[Path], jobs: int) -> list[list[Path]]:
     # Small enough that every worker gets several (load balance), large enough to amortise a task.
     per = max(1, min(BATCH_FILES, len(files) // (jobs * 4) or 1))
-    batches: list[list[Path]] = []
+    return batches(files, per, BATCH_BYTES)
+
+
+def batches(files: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
+    """Split ``files`` in order into batches of at most ``max_files`` files / ``max_bytes`` bytes
+    (the unit of work for ``--jobs`` and Dask). A file larger than ``max_bytes`` gets a batch of its own.
+
+    >>> [len(b) for b in batches([Path("a")] * 5, max_files=2, max_bytes=1)]
+    [2, 2, 1]
+    """
+    out: list[list[Path]] = []
     cur: list[Path] = []
-    cur_bytes = 0
+    size = 0
     for f in files:
+        n = _size(f)  # 0 when unreadable: the worker reports the error
+        if cur and (len(cur) >= max_files or size + n > max_bytes):
+            out.append(cur)
+            cur, size = [], 0
         cur.append(f)
-        cur_bytes += _size(f)
-        if len(cur) >= per or cur_bytes >= BATCH_BYTES:
-            batches.append(cur)
-            cur, cur_bytes = [], 0
+        size += n
     if cur:
-        batches.append(cur)
-    return batches
+        out.append(cur)
+    return out
+
+
+def available_cores() -> int:
+    """Cores this process may use (the default for ``--jobs`` and Dask workers)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 _WORKER: dict[str, Any] = {}

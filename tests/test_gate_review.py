@@ -274,10 +274,10 @@ def test_staged_pathspec_folder_gives_the_folder_relative_form(tmp_path, rng, mo
 
 # 8. one core-count helper -----------------------------------------------------------------
 
-def test_check_uses_scans_core_count(monkeypatch):
+def test_check_uses_the_shared_core_count(monkeypatch):
+    from piiscan import files
     from piiscan.cli import check as check_mod
-    from piiscan.cli import scan as scan_mod
 
-    assert check_mod._cores is scan_mod._cores
-    monkeypatch.setattr(check_mod, "_cores", lambda: 3)
+    assert check_mod.available_cores is files.available_cores
+    monkeypatch.setattr(check_mod, "available_cores", lambda: 3)
     assert check_mod._jobs(None) == 3 and check_mod._jobs(2) == 2

@@ -16,7 +16,8 @@ from ..gate.config import ConfigError, GateConfig, load_config
 from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
 from ..masking import mask_value
-from .scan import EXIT_ERROR, _cores, scan_options, where
+from ..files import available_cores
+from .scan import EXIT_ERROR, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
 
@@ -27,7 +28,7 @@ class GateUsageError(Exception):
 
 def _jobs(jobs: int | None) -> int:
     """``--jobs``, else the cores this process may use (the same default as ``piiscan scan``)."""
-    return jobs or _cores()
+    return jobs or available_cores()
 
 
 def prepare_config(config_path: str | None, root: Path | None, *, types=None, min_confidence=None,

@@ -19,7 +19,8 @@ from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
 from .scan import parse_types
 
-EXIT_CLEAN, EXIT_LEAK, EXIT_ERROR = 0, 1, 2
+from . import EXIT_CLEAN, EXIT_ERROR
+from . import EXIT_FOUND as EXIT_LEAK  # an output still holding personal information
 
 
 def _parse_keep(_ctx, _param, values: tuple[str, ...]) -> dict[str, tuple[int, int]]:

@@ -8,12 +8,12 @@ from typing import Iterable
 
 import click
 
-from ..files import FileResult, iter_files, scan_results
+from ..files import FileResult, available_cores, iter_files, scan_results
 from ..finding import ENTITY_TYPES, LABELS
 from ..masking import mask_value
 from ..scanner import Scanner
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+from . import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND
 
 
 def parse_types(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str] | None:
@@ -82,7 +82,7 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
     if scheduler or engine == "dask":
         results = _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress)
     else:
-        results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or _cores())
+        results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or available_cores())
         results = list(_with_progress(results, files, progress))
     out = click.get_text_stream("stdout")
     if fmt == "table":
@@ -103,7 +103,7 @@ def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> l
         from .. import dask as pdask
     except ImportError:
         raise click.UsageError('--engine dask needs Dask: pip install "piiscan[dask]"') from None
-    client = Client(scheduler) if scheduler else pdask.local_client(n_workers=jobs or _cores())
+    client = Client(scheduler) if scheduler else pdask.local_client(n_workers=jobs or available_cores())
     try:
         return list(_with_progress(pdask.scan_results(files, client, scanner, max_file_size=max_file_size), files, progress))
     finally:
@@ -115,12 +115,6 @@ def exit_code(results: Iterable[FileResult]) -> int:
     if any(r.error for r in results):
         return EXIT_ERROR
     return EXIT_FOUND if any(r.findings for r in results) else EXIT_CLEAN
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _with_progress(results: Iterable[FileResult], files: list, progress: bool | None):
