@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
-import regex
-
 from ..files import STREAM_THRESHOLD, FileResult, iter_files, scan_results
 from ..finding import Finding
 from ..readers import registry
+from ..readers.text import NEWLINE as _NEWLINE  # the same line split files.locate uses
 from ..scanner import Scanner
 from . import git
 from .baseline import Baseline
@@ -21,7 +20,6 @@ from .config import GateConfig, path_matches
 BLOCKING, WARNING, BASELINED, ALLOWED = "blocking", "warning", "baselined", "allowed"
 INLINE_MARKER = "piiscan:allow"
 NEXT_LINE_MARKER = "piiscan:allow-next-line"
-_NEWLINE = regex.compile(r"\r\n|\r|\n")  # the same line split files.locate uses
 #: Text files up to this size are read whole for inline markers; larger ones are
 #: streamed, as the scanner streams them (never loaded whole).
 INLINE_READ_CAP = STREAM_THRESHOLD
