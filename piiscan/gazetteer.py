@@ -83,6 +83,27 @@ def _short_form(name: str, suffixes: list[str]) -> str | None:
     return None
 
 
+# ``regex`` tries the branches of an alternation one by one, even when each
+# starts with a different literal: a failed match of the ~7,700 names (673
+# different last characters at the root) cost ~6 µs, and the address grammar
+# asks many times per address. Grouping the branches by their first-matched
+# character behind one character-class test each cuts a failure to ~1 µs.
+_BUCKET = 40
+
+
+def _buckets(keys: list[str], alts: list[str]) -> list[str]:
+    """The branches of one trie node, ``_BUCKET`` at a time behind a test of their character.
+
+    In a ``regex.REVERSE`` pattern a lookbehind written *after* a group is
+    tested first, on the character the group would consume next.
+    """
+    out = []
+    for i in range(0, len(alts), _BUCKET):
+        chars = "".join(regex.escape(k) for k in keys[i:i + _BUCKET])
+        out.append("(?:" + "|".join(alts[i:i + _BUCKET]) + f")(?<=[{chars}])")
+    return out
+
+
 def trie_pattern(words: Iterable[str], *, suffix: bool = False) -> str:
     """A regex fragment matching exactly ``words``, factored as a trie.
 
@@ -99,12 +120,15 @@ def trie_pattern(words: Iterable[str], *, suffix: bool = False) -> str:
 
     def render(node: dict) -> str:
         # The alternatives that continue from this node; "" marks a word end.
+        keys = sorted(k for k in node if k)
         alts = []
-        for ch in sorted(k for k in node if k):
+        for ch in keys:
             rest = render(node[ch])
             alts.append(rest + regex.escape(ch) if suffix else regex.escape(ch) + rest)
         if not alts:
             return ""
+        if suffix and len(alts) > _BUCKET:
+            alts = _buckets(keys, alts)
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         if "" in node:
             body = (body if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")") + "?"
