@@ -26,11 +26,28 @@ from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import regex  # noqa: E402
+
 from piiscan import synth  # noqa: E402
+from piiscan.detectors import email, numbers  # noqa: E402
 from piiscan.finding import ENTITY_TYPES  # noqa: E402
 from piiscan.scanner import Scanner, default_detectors  # noqa: E402
 
 NUMBER_AND_EMAIL_TYPES = ["CN_RESIDENT_ID", "CN_MOBILE", "CN_LANDLINE", "BANK_CARD", "EMAIL_ADDRESS"]
+
+
+def floor_regex() -> "regex.Pattern[str]":
+    """The floor: one compiled regex for every number and e-mail shape, nothing validated.
+
+    The scanner itself runs the e-mail pattern as a pass of its own (faster:
+    see ``piiscan.detectors.email``); :func:`candidate_passes` times those two.
+    """
+    return regex.compile(f"(?:{numbers.PATTERN})|(?:{email.PATTERN})")
+
+
+def candidate_passes(text: str) -> int:
+    """The scanner's candidate passes (number shapes, then e-mail), nothing validated."""
+    return sum(1 for _ in regex.finditer(numbers.PATTERN, text)) + sum(1 for _ in regex.finditer(email.PATTERN, text))
 
 _FALLBACK_FILLER = (
     "根据《中华人民共和国个人信息保护法》和有关规定，现将本年度耕地地力保护补贴发放情况予以公示。"
@@ -190,10 +207,11 @@ def main(argv: list[str] | None = None) -> None:
             row(f"type {etype}", Scanner(types=[etype]))
         else:
             print(f"{'type ' + etype:44} (no detector installed)")
-    # The floor: the scanner's own combined regex, no validation, no context.
-    rx = Scanner(types=NUMBER_AND_EMAIL_TYPES)._regex
+    rx = floor_regex()
     secs, n = best_time(lambda: sum(1 for _ in rx.finditer(text)), args.repeat)
     print(f"{'floor: one regex pass, no validation':44} {n:9d} {secs:8.2f} {mb / secs:7.1f}")
+    secs, n = best_time(lambda: candidate_passes(text), args.repeat)
+    print(f"{'candidate passes (numbers, e-mail) only':44} {n:9d} {secs:8.2f} {mb / secs:7.1f}")
 
 
 if __name__ == "__main__":
