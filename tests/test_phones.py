@@ -85,3 +85,9 @@ def test_generated_landlines_found(rng):
     for _ in range(50):
         n = synth.landline_number(rng)
         assert found(f"办公电话 {n}。") == [("CN_LANDLINE", n)], n
+
+
+def test_international_prefix_is_not_an_area_code():
+    # 00 opens an international call: 0032… is a Belgian number, not a Chinese landline.
+    assert not landline.is_valid("003289218401")
+    assert not piiscan.scan_text("联系电话：003289218401", min_confidence=0.1)

@@ -111,3 +111,29 @@ def test_inside_longer_run_never_found(seed, extra):
 
 def test_valid_vector_checks_generator():
     assert resident_id.is_valid(synth.resident_id_number(random.Random(3)))
+
+
+def _luhn_by_definition(digits: str) -> int:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d // 10 + d % 10
+    return total % 10
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=30))
+def test_luhn_matches_its_definition(digits):
+    from piiscan.validators import bank_card
+
+    assert bank_card.luhn_checksum(digits) == _luhn_by_definition(digits)
+
+
+_id_like = st.text(alphabet="0123456789Xx -", min_size=15, max_size=21)
+
+
+@given(st.one_of(_id_like, st.integers(0, 2**32 - 1).map(lambda s: synth.resident_id_number(random.Random(s)))))
+def test_compact_fast_paths_agree_with_is_valid(value):
+    from piiscan.validators import bank_card
+
+    assert resident_id.is_valid_compact(resident_id.compact(value)) == resident_id.is_valid(value)
+    assert bank_card.is_valid_compact(bank_card.compact(value)) == bank_card.is_valid(value)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import regex
 
 from .. import context as context_words
+from .. import regions
 from ..finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, Finding
 from ..validators import InvalidNumber, bank_card, landline, mobile, resident_id, strip_separators
 
@@ -90,18 +91,18 @@ def _candidates(shape: str, digits: str, ctx: frozenset[str]):
             yield CN_LANDLINE, "cn_landline", 0.8
         return
     if shape == "id":
-        if resident_id.is_valid(digits):
+        if resident_id.is_valid_compact(digits):
             yield CN_RESIDENT_ID, "cn_resident_id", 0.9
         return
     if shape == "card":
-        if bank_card.is_valid(digits):
+        if bank_card.is_valid_compact(digits):
             yield BANK_CARD, "bank_card", 0.85
         elif BANK_CARD in ctx and 12 <= n <= 25:
             yield BANK_CARD, "bank_account", 0.7
         return
     # A plain run of digits.
-    if n == 18 and resident_id.is_valid(digits):
-        yield CN_RESIDENT_ID, "cn_resident_id", 0.9 if resident_id.county_known(digits) else 0.8
+    if n == 18 and resident_id.is_valid_compact(digits):
+        yield CN_RESIDENT_ID, "cn_resident_id", 0.9 if regions.is_known_code(digits[:6]) else 0.8
         return
     if not digits.isdigit():
         return
@@ -112,7 +113,7 @@ def _candidates(shape: str, digits: str, ctx: frozenset[str]):
             # No check digit: weak alone, strong under an ID label.
             yield CN_RESIDENT_ID, "cn_resident_id_15", 0.85 if CN_RESIDENT_ID in ctx else 0.45
         return
-    if 16 <= n <= 19 and bank_card.is_valid(digits):
+    if 16 <= n <= 19 and bank_card.is_valid_compact(digits):
         yield BANK_CARD, "bank_card", 0.8
         return
     if digits[0] == "0" and 10 <= n <= 12 and landline.is_valid(digits):

@@ -27,6 +27,7 @@ piiscan.validators.InvalidNumber: birth date 19490230 is not a calendar date
 from __future__ import annotations
 
 import datetime
+from operator import mul
 
 from .. import regions
 from . import InvalidNumber, strip_separators
@@ -47,7 +48,7 @@ def calc_check_digit(first17: str) -> str:
     >>> calc_check_digit('11010519491231002')
     'X'
     """
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def birth_date(value: str) -> datetime.date:
@@ -58,7 +59,10 @@ def birth_date(value: str) -> datetime.date:
     >>> birth_date('110105491231002')
     datetime.date(1949, 12, 31)
     """
-    value = compact(value)
+    return _birth_date(compact(value))
+
+
+def _birth_date(value: str) -> datetime.date:
     raw = value[6:14] if len(value) == 18 else "19" + value[6:12]
     try:
         date = datetime.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
@@ -76,14 +80,17 @@ def county_known(value: str) -> bool:
 
 def validate(value: str) -> str:
     """Check an 18-character number; return its compact form or raise."""
-    value = compact(value)
+    return _validate_compact(compact(value))
+
+
+def _validate_compact(value: str) -> str:
     if len(value) != 18:
         raise InvalidNumber(f"length {len(value)}, expected 18")
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise InvalidNumber("not 17 digits followed by a digit or X")
     if value[:2] not in regions.province_codes():
         raise InvalidNumber(f"no province with code {value[:2]}")
-    birth_date(value)
+    _birth_date(value)
     expected = calc_check_digit(value[:17])
     if value[17] != expected:
         raise InvalidNumber(f"wrong check digit: expected {expected}")
@@ -112,6 +119,21 @@ def validate_legacy(value: str) -> str:
 def is_valid(value: str) -> bool:
     try:
         validate(value)
+    except InvalidNumber:
+        return False
+    return True
+
+
+def is_valid_compact(value: str) -> bool:
+    """:func:`is_valid` for a value already in :func:`compact` form.
+
+    The number detector compacts a candidate once for every type it tries.
+
+    >>> is_valid_compact('11010519491231002X'), is_valid_compact('110105 19491231002X')
+    (True, False)
+    """
+    try:
+        _validate_compact(value)
     except InvalidNumber:
         return False
     return True
