@@ -88,12 +88,15 @@ def _compiled() -> tuple:
     estate = rf"{name}{{2,10}}?{_alternation(comp['estate'])}"
     unit = rf"(?:{_NUM}{_alternation(comp['unit'])}|{_DASHNUM})"
 
-    order = [town, village, group, road, house, estate]
-    starters = {0, 1, 3, 5}  # an address's first component below the county has a name
-    alts = []
-    for i in sorted(starters):
-        rest = "".join(f"(?:{c})?" for c in order[i + 1:])
-        alts.append(f"{order[i]}{rest}(?:{unit}){{0,4}}")
+    # Components in order, each optional, but the first one below the county
+    # has a name (town, village, road or estate; not a bare group or house
+    # number). Written as one chain whose shared tail is matched once:
+    # spelling out one alternative per first component made the engine
+    # re-match and re-backtrack the same tail (units, estate, house number,
+    # road) for every alternative that then failed for want of a town or a
+    # village (measured: 24 us -> 11 us for an urban address).
+    head = rf"(?:(?:{town}(?:{village})?|{village})(?:{group})?(?:{road})?|{road})"
+    sub = rf"(?:{head}(?:{house})?(?:{estate})?|{estate})(?:{unit}){{0,4}}"
     admin = gazetteer.trie_pattern(gazetteer.load().all_names, suffix=True)
     # Prefer the administrative chain that starts after a non-word character
     # (：河南信阳新县… must not become 阳新县…, another county), then any
@@ -101,7 +104,7 @@ def _compiled() -> tuple:
     edge = rf"(?<![[{_HAN}]--[{function}]])"
     grammar = (
         rf"(?:{edge}(?P<admin>(?:{admin}){{1,4}})|(?P<admin>(?:{admin}){{1,4}})|(?<!{name}))"
-        rf"(?P<sub>{'|'.join(alts)})"
+        rf"(?P<sub>{sub})"
     )
     pattern = regex.compile(grammar, regex.V1 | regex.REVERSE)
     # Every address has a named component below the county. Their suffixes
