@@ -87,3 +87,15 @@ def test_few_addresses_in_real_news_text(scanner):
     # places, one postal address (the procuratorate's own, in its footer).
     found = values(scanner, SEED.read_text(encoding="utf-8"))
     assert len(found) <= 1, found
+
+
+@pytest.mark.parametrize("gap", range(20, 60))
+def test_search_windows_do_not_cut_words_into_addresses(gap):
+    # The grammar runs in windows around component suffixes. A window that
+    # ended inside 各乡镇 or 农业乡村 hid the character that makes 乡 part of
+    # an ordinary word, and 各乡 / 农业乡 came out as (low-confidence) addresses.
+    filler = "要求加强组织领导确保工作落实到位" * 4
+    for tail in ("。各乡镇要高度重视", "、农业乡村等行政机关"):
+        text = "户籍地：始兴县寿北镇高云村委会二组83号，" + filler[:gap] + tail
+        found = [f.value for f in AddressDetector().detect(text, label="家庭住址")]
+        assert found == ["始兴县寿北镇高云村委会二组83号"], found

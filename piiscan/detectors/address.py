@@ -110,8 +110,18 @@ def _compiled() -> tuple:
     # Every address has a named component below the county. Their suffixes
     # are found first with the standard library's ``re`` (a literal
     # alternation: ~500 MB/s here), and the full grammar then runs only
-    # around them. Guards are left to the grammar: anchors may over-match.
+    # around them. A suffix opens a window only if it passes the grammar's
+    # guards (道路, 乡村 and 城镇 do not: 40 % fewer windows, each ~15 us when
+    # nothing matches); the guards are tested apart, at each suffix found,
+    # because a lookbehind in the search pattern keeps ``re`` from skipping
+    # to the suffix characters (measured: 7x slower).
     anchor = re.compile(_alternation(comp["town"] + comp["village"] + comp["road"] + comp["estate"]))
+    guarded = re.compile("|".join([
+        _alternation(comp["town"], _TOWN_GUARD, _TOWN_AHEAD),
+        _alternation(comp["village"], _VILLAGE_GUARD, _VILLAGE_AHEAD),
+        _alternation(comp["road"], _ROAD_GUARD),
+        _alternation(comp["estate"]),
+    ]))
     ctx = data["context"]
     context = regex.compile(_alternation(ctx["words"]))
     labels = frozenset(ctx["labels"])
@@ -123,7 +133,7 @@ def _compiled() -> tuple:
         regex.V1,
     )
     house = regex.compile(rf"{_NUM}(?:号楼|单元|号|室|栋|幢|层|户)|{_DASHNUM}", regex.V1)
-    return pattern, anchor, context, org, labels, numbered, markers, house
+    return pattern, (anchor, guarded), context, org, labels, numbered, markers, house
 
 
 # Characters between an address word and the address itself (家庭住址：, 住在 …).
@@ -142,7 +152,7 @@ class AddressDetector:
     types = frozenset({CN_ADDRESS})
 
     def __init__(self) -> None:
-        (self._pattern, self._anchor, self._context, self._org, self._labels,
+        (self._pattern, (self._anchor, self._guarded), self._context, self._org, self._labels,
          self._numbered, self._markers, self._house) = _compiled()
 
     def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
@@ -152,8 +162,13 @@ class AddressDetector:
         address-shaped span counts as an address.
         """
         label_says = bool(label) and label_mentions(label, self._labels)
+        n = len(text)
         for lo, hi in self._windows(text):
             for m in self._pattern.finditer(text, lo, hi):
+                if m.end() == hi < n:
+                    # Lookaheads cannot see past a window's end: in 各乡|镇 or
+                    # 农业乡|村 the cut hides what makes 乡 an ordinary word.
+                    continue
                 finding = self._judge(text, m, label_says)
                 if finding is not None:
                     yield finding
@@ -162,7 +177,10 @@ class AddressDetector:
         """Merged stretches of text around component suffixes."""
         windows: list[tuple[int, int]] = []
         n = len(text)
+        guarded = self._guarded.match
         for a in self._anchor.finditer(text):
+            if guarded(text, a.start()) is None:
+                continue
             lo, hi = max(0, a.start() - _BEFORE), min(n, a.end() + _AFTER)
             if windows and lo <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], hi)
