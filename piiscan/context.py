@@ -19,6 +19,7 @@ class Context:
     """Compiled context words from ``patterns/context.toml``."""
 
     pattern: "regex.Pattern[str]"
+    last: "regex.Pattern[str]"  # the same words matched right to left: finds the nearest first
     kinds: dict[str, frozenset[str]]  # lower-cased word -> types it supports, or {"-"} for negative
     window: int
     after_window: int
@@ -30,21 +31,20 @@ class Context:
         characters after; falls back to ``label`` (a table column header).
         A negative word yields ``{"-"}``.
         """
-        before = text[max(0, start - self.window):start]
-        hits = self.pattern.findall(before)
-        if hits:
-            between = before[before.rfind(hits[-1]) + len(hits[-1]):]
+        hit = self.last.search(text, max(0, start - self.window), start)
+        if hit is not None:
+            between = text[hit.end():start]
             # "身份证号码：\n3610…" keeps its label across the break; in
             # "编号：A1\n138…" the label belongs to A1, not to the phone.
             if _CLAUSE_END.search(between) and _CONTENT.search(between):
-                hits = []
-        if not hits:
+                hit = None
+        if hit is None:
             # A label written after the value belongs to it only on the same line or clause.
             after = _CLAUSE_END.split(text[end:end + self.after_window], 1)[0]
-            hits = self.pattern.findall(after)[:1]
-        if not hits:
+            hit = self.pattern.search(after)
+        if hit is None:
             return _label_kinds(label) if label else frozenset()
-        return self.kinds[hits[-1].lower()]
+        return self.kinds[hit.group().lower()]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,5 +77,7 @@ def load() -> Context:
             kinds[w.lower()] = {"-"}
     # Longest first, so 订单编号 wins over 编号 and 身份证号码 over 身份证.
     words = sorted(kinds, key=len, reverse=True)
-    pattern = regex.compile("|".join(regex.escape(w) for w in words), regex.IGNORECASE)
-    return Context(pattern, {k: frozenset(v) for k, v in kinds.items()}, int(data["window"]), int(data["after_window"]))
+    alternation = "|".join(regex.escape(w) for w in words)
+    pattern = regex.compile(alternation, regex.IGNORECASE)
+    last = regex.compile(alternation, regex.IGNORECASE | regex.REVERSE)
+    return Context(pattern, last, {k: frozenset(v) for k, v in kinds.items()}, int(data["window"]), int(data["after_window"]))

@@ -91,3 +91,17 @@ def test_international_prefix_is_not_an_area_code():
     # 00 opens an international call: 0032… is a Belgian number, not a Chinese landline.
     assert not landline.is_valid("003289218401")
     assert not piiscan.scan_text("联系电话：003289218401", min_confidence=0.1)
+
+
+@pytest.mark.parametrize("before, kinds", [
+    ("订单编号：", {"-"}),                 # the longer word ending here, not 编号
+    ("身份证号码：", {"CN_RESIDENT_ID"}),
+    ("身份证及银行卡号：", {"BANK_CARD"}),  # the word nearest the value
+    ("联系电话号码：", {"CN_MOBILE", "CN_LANDLINE"}),
+    ("卡号：AB12\n", set()),               # a label across a line break belongs to AB12
+])
+def test_context_is_the_word_ending_nearest(before, kinds):
+    from piiscan import context
+
+    text = before + "13800138000"
+    assert context.load().nearest(text, len(before), len(text)) == kinds
