@@ -180,7 +180,7 @@ class Piiscan(Tool):
     def __init__(self, types: list[str] | None = None, name: str = "piiscan") -> None:
         self.scanner = Scanner(types=types)
         self.name = name
-        covered = {t for d in self.scanner._pattern_detectors + self.scanner._other_detectors for t in d.types}
+        covered = {t for d in self.scanner._detectors for t in d.types}
         self.types = frozenset(covered & self.scanner.types)
 
     def find(self, text: str) -> list[Span]:

@@ -19,14 +19,13 @@ import argparse
 import os
 import platform
 import random
+import re
 import sys
 import time
 from pathlib import Path
 from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import regex  # noqa: E402
 
 from piiscan import synth  # noqa: E402
 from piiscan.detectors import email, numbers  # noqa: E402
@@ -36,25 +35,19 @@ from piiscan.scanner import Scanner, default_detectors  # noqa: E402
 NUMBER_AND_EMAIL_TYPES = ["CN_RESIDENT_ID", "CN_MOBILE", "CN_LANDLINE", "BANK_CARD", "EMAIL_ADDRESS"]
 
 
-def floor_regex() -> "regex.Pattern[str]":
+def floor_regex() -> "re.Pattern[str]":
     """The floor: one compiled regex for every number and e-mail shape, nothing validated.
 
-    The scanner itself runs the e-mail pattern as a pass of its own (faster:
-    see ``piiscan.detectors.email``); :func:`candidate_passes` times those two.
+    Compiled with the standard library's ``re``, which runs this alternation
+    a little faster than ``regex``. The scanner itself finds candidates in two
+    passes that together are faster still (see :func:`candidate_passes`).
     """
-    return regex.compile(f"(?:{numbers.PATTERN})|(?:{email.PATTERN})")
+    return re.compile(f"(?:{numbers.PATTERN})|(?:{email.PATTERN})")
 
 
 def candidate_passes(text: str) -> int:
-    """The scanner's candidate passes (number shapes, then e-mail), nothing validated."""
-    return sum(1 for _ in regex.finditer(numbers.PATTERN, text)) + sum(1 for _ in regex.finditer(email.PATTERN, text))
-
-_FALLBACK_FILLER = (
-    "根据《中华人民共和国个人信息保护法》和有关规定，现将本年度耕地地力保护补贴发放情况予以公示。"
-    "公示期间如有异议，请向乡镇农业综合服务中心反映。办案过程当中，检察院与邮政管理局就快递单个人"
-    "信息保护措施进行多次磋商，并组织召开听证会，邀请人大代表、政协委员、群众监督员、律师作为听证员。"
-    "会上播放了快递单泄露公民信息情况调查短片，讲解了相关法律政策，听取了快递企业代表意见。\n"
-)
+    """The scanner's own candidate passes (number shapes, then e-mail), nothing validated."""
+    return sum(1 for _ in numbers.NumberDetector.regex.finditer(text)) + sum(1 for _ in email._REGEX.finditer(text))
 
 
 def filler_text() -> str:

@@ -2,15 +2,21 @@
 
 These types compete for the same digit runs (an 18-digit run may be an ID, a
 card or an account; 11 digits a mobile or a plain landline), so one tokenizer
-finds every number-shaped candidate in one pass and :func:`classify` decides
-what each one is, in priority order, with the validators in
-:mod:`piiscan.validators`. A value that validates as one type is never also
-reported as another.
+finds every number-shaped candidate in one pass and
+:meth:`NumberDetector.classify` decides what each one is, in priority order,
+with the validators in :mod:`piiscan.validators`. A value that validates as
+one type is never also reported as another.
+
+>>> [(f.type, f.value) for f in NumberDetector().detect("身份证号：11010519491231002X，电话 010-65529988")]
+[('CN_RESIDENT_ID', '11010519491231002X'), ('CN_LANDLINE', '010-65529988')]
 
 The edges of every candidate are guarded: a match never sits inside a longer
 run of digits or letters, nor next to a decimal point (``13800000000.00``).
 """
 from __future__ import annotations
+
+import re
+from typing import Iterator
 
 import regex
 
@@ -24,9 +30,14 @@ S = "[ \\-－\u3000]"  # a grouping separator
 _X = "[XxＸｘ]"
 _ALNUM = "0-9０-９A-Za-zＡ-Ｚａ-ｚ"
 
-# Inner alternatives; each named group tells the shape that matched.
+# Inner alternatives; each named group tells the shape that matched (and is
+# the match's ``lastgroup``: inner groups close before their shape's group).
+# The leading lookahead names every character a candidate can start with:
+# without it the pattern opens with lookbehinds and ``re`` tries it at every
+# position; with it ``re`` skips to those characters (0.066 s -> 0.036 s per
+# 10 MB; ``regex`` does not gain from it).
 PATTERN = (
-    rf"(?<![{_ALNUM}])(?<!{D}[.．])"
+    rf"(?=[0-9０-９+＋(（])(?<![{_ALNUM}])(?<!{D}[.．])"
     "(?:"
     rf"(?P<mob>(?:(?:[+＋]|00|００)?(?:86|８６){S}?)?[1１]{D}{{2}}(?P<ms>{S}?){D}{{4}}(?P=ms){D}{{4}})"
     rf"|(?P<land>(?:[(（][0０]{D}{{2,3}}[)）]{S}?|[0０]{D}{{2,3}}{S})(?:{D}{{7,8}}|{D}{{3,4}}{S}{D}{{4}})(?P<ext>{S}?(?:转|分机|ext\.?|x|-){S}?{D}{{1,6}})?)"
@@ -41,26 +52,33 @@ PATTERN = (
 _MONEY_AFTER = regex.compile(r"\s*(?:万?元|块|圆|美元|人民币|RMB|CNY)", regex.IGNORECASE)
 _MONEY_BEFORE = regex.compile(r"[¥￥$]\s*$")
 
+_REGEX = re.compile(PATTERN)
 _NEGATIVE = "-"
-_SHAPES = ("run", "mob", "land", "id", "card")
 
 
 class NumberDetector:
     name = "numbers"
     types = frozenset({CN_RESIDENT_ID, CN_MOBILE, CN_LANDLINE, BANK_CARD})
-    pattern = PATTERN
+    regex = _REGEX  # the tokenizer, shared with the name detector's record check
 
     def __init__(self) -> None:
         self._context = context_words.load()
 
-    def classify(self, m: "regex.Match[str]", text: str, label: str | None) -> Finding | None:
+    def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
+        for m in _REGEX.finditer(text):
+            finding = self.classify(m, text, label)
+            if finding is not None:
+                yield finding
+
+    def classify(self, m: "re.Match[str]", text: str, label: str | None) -> Finding | None:
+        """What the candidate ``m`` (a match of :data:`PATTERN` in ``text``) is, if anything."""
         start, end = m.span()
         value = m.group()
         if _MONEY_AFTER.match(text, end, end + 6) or _MONEY_BEFORE.search(text, max(0, start - 2), start):
             return None
         ctx = self._context.nearest(text, start, end, label)
         negative = _NEGATIVE in ctx
-        shape = next(g for g in _SHAPES if m.start(g) != -1)
+        shape = m.lastgroup
         if shape == "land" and m.group("ext"):
             value_digits = value[: m.start("ext") - start]  # the extension is not validated
         else:

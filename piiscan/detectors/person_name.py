@@ -34,12 +34,9 @@ import functools
 import re
 from typing import Iterator
 
-import regex
-
 from .. import gazetteer, patterns
 from ..finding import PERSON_NAME, Finding
 from ..context import label_mentions
-from .numbers import PATTERN as NUMBERS_PATTERN
 from .numbers import NumberDetector
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -60,11 +57,6 @@ _SEX_AFTER = re.compile(r"[\s,，、(（]{1,3}[男女](?![" + _HAN + "])")
 _LINE_END = re.compile(r"[\n。；;]")
 _DIGIT_RUN = re.compile(r"[0-9０-９A-Za-z]+")
 _RECORD_WINDOW = 100
-
-
-@functools.lru_cache(maxsize=None)
-def _numbers_pattern() -> "regex.Pattern[str]":
-    return regex.compile(NUMBERS_PATTERN)
 
 
 @functools.lru_cache(maxsize=None)
@@ -130,7 +122,7 @@ class PersonNameDetector:
         self._non_names, self._token = d["non_names"], d["token"]
         self._places = gazetteer.load().all_names
         self._numbers = NumberDetector()
-        self._numbers_re = _numbers_pattern()
+        self._numbers_re = NumberDetector.regex
 
     # -- candidate checks -------------------------------------------------
 
