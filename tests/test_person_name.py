@@ -107,3 +107,14 @@ def test_a_record_confirms_a_standalone_name():
 
     (f,) = Scanner(types=["PERSON_NAME"]).scan("张三 11010519491231002X")
     assert f.value == "张三"
+
+
+@pytest.mark.parametrize("gap", ["：", " ", "为", "姓名：", ""])
+def test_every_label_introduces_a_name(scanner, gap):
+    # Labels are searched from their last character and tested as
+    # lookbehinds: each one in the data file must still lead to the name.
+    from piiscan import patterns
+
+    for label in patterns.toml("names.toml")["labels"]:
+        text = f"本次登记的{label}{gap}欧阳娜娜，请核对。"
+        assert names(scanner, text) == ["欧阳娜娜"], (label, gap)

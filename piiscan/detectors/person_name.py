@@ -66,16 +66,19 @@ def _data() -> dict:
     # Only anchors followed by a surname's first character can lead to a name;
     # filtering in the pattern keeps Python work per candidate rare.
     first = "".join(sorted({s[0] for s in surnames}))
-    # Factored as a prefix trie (户(?:主(?:姓名)?|名)|…) rather than a flat
-    # longest-first alternation: ``re`` then tests a label's first character
-    # once instead of once per label sharing it (0.058 s → 0.045 s per 10 MB).
-    # Same matches: labels a trie tries at one position are prefixes of each
-    # other, and its greedy ``?`` tries the longer one first, as before.
-    labels = gazetteer.trie_pattern(conf["labels"])
+    # A label is found by its last character, not its first: labels end in
+    # few characters (人, 名, 户, 主 …) and a lookahead for the gap and a
+    # surname right after rejects most of their occurrences before the
+    # labels themselves are tested, as lookbehinds. Searching from the first
+    # characters (家, 法, 姓 … 320,000 per 10 MB) cost 0.043 s; this 0.022 s.
+    # Only the match's end (where the name starts) is used, and it is the same.
+    gap = _LABEL_GAP.pattern
+    last = "".join(sorted({w[-1] for w in conf["labels"]}))
+    behind = "|".join(f"(?<={re.escape(w)})" for w in conf["labels"])
     return {
         "compound": frozenset(s for s in surnames if len(s) == 2),
         "single": frozenset(s for s in surnames if len(s) == 1),
-        "labels": re.compile(f"(?:{labels}){_LABEL_GAP.pattern}(?=[{first}])"),
+        "labels": re.compile(f"[{last}](?=(?:{gap})[{first}])(?:{behind})(?:{gap})(?=[{first}])"),
         "column_labels": tuple(conf["column_labels"]),
         "titles": re.compile("|".join(re.escape(w) for w in sorted(conf["titles"], key=len, reverse=True))),
         "title_words": frozenset(conf["titles"]),
