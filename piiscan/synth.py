@@ -82,7 +82,8 @@ def address(rng: random.Random, *, with_province: bool = True) -> str:
     if with_province:
         parts.append(regions.name_of(county[:2] + "0000") or "")
         city = regions.name_of(county[:4] + "00")
-        if city and city not in ("市辖区", "县", "省直辖县级行政区划") and not parts[0].endswith("市"):
+        # Placeholders of the table (市辖区, 省直辖县级行政单位 …) are not part of any address.
+        if city and city not in ("市辖区", "县") and "直辖" not in city and not parts[0].endswith("市"):
             parts.append(city)
     parts.append(regions.name_of(county) or "")
     word = lambda n: "".join(rng.choice(_VILLAGE_WORDS) for _ in range(n))  # noqa: E731
