@@ -240,18 +240,95 @@ def locate(findings: list[Finding], segment: Segment, path: str) -> Iterator[Fin
 
 # --- walking folders --------------------------------------------------------
 
-def _load_ignore(folder: Path):
-    """The gitignore-style spec in ``folder/.piiscanignore``, or None."""
-    f = folder / IGNORE_FILE
-    if not f.is_file():
-        return None
-    import pathspec
+class IgnoreRules:
+    """The ``.piiscanignore`` rules of one tree, as the folder walk applies them.
 
+    Every ``.piiscanignore`` (gitignore syntax) excludes what it matches,
+    relative to the folder it sits in; a folder it matches is not entered, so
+    nothing below it is scanned (a ``!`` pattern cannot bring a file back, and
+    a ``.piiscanignore`` inside is never read), and the ``.piiscanignore``
+    files themselves are not documents. :func:`iter_files` asks this class
+    about every folder and file it meets, so it and :meth:`ignored` cannot
+    disagree.
+
+    ``read(folder)`` gives the text of ``folder/.piiscanignore`` (``folder``
+    relative to the tree's top in POSIX form, ``""`` for the top) or None;
+    each folder's file is read and parsed at most once. The work tree uses
+    :meth:`for_folder`; ``piiscan check --staged/--since`` build the rules
+    from git's objects with :meth:`from_texts`.
+    """
+
+    def __init__(self, read: Callable[[str], str | None]):
+        self._read = read
+        self._specs: dict[str, Any] = {}  # folder -> its spec, or None
+        self._folders: dict[str, bool] = {"": False}  # folder -> ignored (never entered)
+
+    @classmethod
+    def for_folder(cls, root: str | os.PathLike) -> "IgnoreRules":
+        """The rules found on disk under ``root``."""
+        root = Path(root)
+        return cls(lambda folder: _read_ignore(root / folder / IGNORE_FILE))
+
+    @classmethod
+    def from_texts(cls, files: dict[str, str]) -> "IgnoreRules":
+        """The rules of ``.piiscanignore`` files given as ``{relative path: text}``."""
+        return cls(lambda folder: files.get(_join(folder, IGNORE_FILE)))
+
+    def ignored(self, rel: str) -> bool:
+        """Whether the walk leaves out the file ``rel`` (or the folder ``rel/``), a POSIX path
+        relative to the tree's top. Hidden folders and symlinks are the walk's own business."""
+        if rel.endswith("/"):
+            return self._folder_ignored(rel.rstrip("/"))
+        folder, _, name = rel.rpartition("/")
+        return name == IGNORE_FILE or self._folder_ignored(folder) or self._matches(folder, rel)
+
+    def _folder_ignored(self, folder: str) -> bool:
+        if folder not in self._folders:
+            parent = folder.rpartition("/")[0]
+            self._folders[folder] = self._folder_ignored(parent) or self._matches(parent, folder + "/")
+        return self._folders[folder]
+
+    def _matches(self, folder: str, rel: str) -> bool:
+        """Whether the rules of ``folder`` or a folder above it match ``rel`` (inside ``folder``)."""
+        base = folder
+        while True:
+            spec = self._spec(base)
+            if spec is not None and spec.match_file(rel[len(base) + 1:] if base else rel):
+                return True
+            if not base:
+                return False
+            base = base.rpartition("/")[0]
+
+    def _spec(self, folder: str):
+        if folder not in self._specs:
+            text = self._read(folder)
+            if text is None:
+                self._specs[folder] = None
+            else:
+                import pathspec
+
+                self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+        return self._specs[folder]
+
+
+def _read_ignore(path: Path) -> str | None:
+    if not path.is_file():
+        return None
     try:
-        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+        return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def ignored(root: str | os.PathLike, rel: str) -> bool:
+    """Whether a folder walk of ``root`` leaves out ``rel`` (a POSIX path relative to
+    ``root``; a trailing ``/`` asks about a folder) because of ``.piiscanignore`` rules.
+    For many paths, make one :class:`IgnoreRules` and ask it: the files are read once.
+
+    >>> ignored(".", ".piiscanignore")
+    True
+    """
+    return IgnoreRules.for_folder(root).ignored(rel)
 
 
 def iter_files(
@@ -278,31 +355,26 @@ def iter_files(
         if not p.is_dir():
             yield p
             continue
-        specs: dict[str, Any] = {}  # folder relative to p ("" = p) -> spec
+        rules = IgnoreRules.for_folder(p)
         unlisted: list[OSError] = []
         for root, dirs, files in os.walk(p, onerror=unlisted.append, followlinks=follow_symlinks):
             yield from _unlisted(unlisted, p)
             root_rel = Path(root).relative_to(p).as_posix()
             root_rel = "" if root_rel == "." else root_rel
-            spec = _load_ignore(Path(root))
-            if spec is not None:
-                specs[root_rel] = spec
             dirs[:] = sorted(
                 d for d in dirs
                 if not d.startswith(".")
                 and (follow_symlinks or not os.path.islink(os.path.join(root, d)))
-                and not _ignored(specs, _join(root_rel, d) + "/")
+                and not rules.ignored(_join(root_rel, d) + "/")
             )
             for name in sorted(files):
-                if name == IGNORE_FILE:
-                    continue
                 full = Path(root, name)
                 if full.is_symlink() and not follow_symlinks:
                     continue
                 rel = _join(root_rel, name)
                 if include and not any(glob_match(rel, g) for g in include):
                     continue
-                if any(glob_match(rel, g) for g in exclude) or _ignored(specs, rel):
+                if any(glob_match(rel, g) for g in exclude) or rules.ignored(rel):
                     continue
                 yield full
         yield from _unlisted(unlisted, p)
@@ -317,16 +389,6 @@ def _unlisted(errors: list[OSError], top: Path) -> Iterator[Path]:
 
 def _join(a: str, b: str) -> str:
     return f"{a}/{b}" if a else b
-
-
-def _ignored(specs: dict[str, Any], rel: str) -> bool:
-    for base, spec in specs.items():
-        if base == "":
-            if spec.match_file(rel):
-                return True
-        elif rel.startswith(base + "/") and spec.match_file(rel[len(base) + 1:]):
-            return True
-    return False
 
 
 def glob_match(rel: str, pattern: str) -> bool:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from piiscan import synth
 from piiscan.cli import main
-from piiscan.files import iter_files, scan_file, scan_path, scan_results
+from piiscan.files import IgnoreRules, ignored, iter_files, scan_file, scan_path, scan_results
 from piiscan.readers import ReadError
 from piiscan.readers.archive import Limits, iter_members
 from piiscan.scanner import Scanner
@@ -53,6 +53,42 @@ def test_piiscanignore_include_exclude(tmp_path):
     assert _rel(tmp_path, iter_files([tmp_path])) == ["a.csv", "b.txt", "sub/keep.log"]
     assert _rel(tmp_path, iter_files([tmp_path], include=["*.csv"])) == ["a.csv"]
     assert _rel(tmp_path, iter_files([tmp_path], exclude=["b.*"])) == ["a.csv", "sub/keep.log"]
+
+
+#: A tree exercising every way a .piiscanignore can apply: nested files, folder
+#: patterns, anchored patterns, `**`, negation, and rules inside an ignored folder.
+IGNORE_TREE = {
+    ".piiscanignore": "build/\n!build/y.txt\n*.log\n!keep.log\n/top.txt\nfixtures/**/*.csv\n",
+    "a.csv": "", "top.txt": "", "b.log": "", "keep.log": "",
+    # Nothing can bring back a file in a folder a rule dropped (the folder is not entered).
+    "build/x.txt": "", "build/y.txt": "", "build/.piiscanignore": "!x.txt\n",
+    "sub/top.txt": "",  # /top.txt is anchored at the root
+    "sub/b.log": "", "sub/c.csv": "", "sub/d.csv": "",
+    "sub/.piiscanignore": "c.csv\n/deep/\n!b.log\n",  # a nested `!` cannot undo the root's *.log
+    "sub/deep/e.txt": "", "sub/other/deep/f.txt": "",  # /deep/ is anchored at sub/
+    "sub/inner/.piiscanignore": "*\n!g.txt\n", "sub/inner/g.txt": "", "sub/inner/h.txt": "",
+    "fixtures/ids/p.csv": "", "fixtures/ids/p.txt": "", "fixtures/q.csv": "",
+    "docs/fixtures/r.csv": "",  # fixtures/** is relative to the root's file: docs/fixtures is not it
+}
+IGNORE_TREE_KEPT = ["a.csv", "docs/fixtures/r.csv", "fixtures/ids/p.txt", "keep.log",
+                    "sub/d.csv", "sub/inner/g.txt", "sub/other/deep/f.txt", "sub/top.txt"]
+
+
+def test_ignored_agrees_with_the_folder_walk(tmp_path):
+    for rel, text in IGNORE_TREE.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    walked = sorted(_rel(tmp_path, iter_files([tmp_path])))
+    assert walked == IGNORE_TREE_KEPT
+    # Every path, asked one by one (each call reads the files afresh), or of one rules object.
+    assert sorted(r for r in IGNORE_TREE if not ignored(tmp_path, r)) == walked
+    rules = IgnoreRules.for_folder(tmp_path)
+    assert sorted(r for r in IGNORE_TREE if not rules.ignored(r)) == walked
+    # The same texts given as data (what `check --staged` reads from the index) agree too.
+    texts = {r: t for r, t in IGNORE_TREE.items() if r.endswith(".piiscanignore")}
+    from_texts = IgnoreRules.from_texts(texts)
+    assert sorted(r for r in IGNORE_TREE if not from_texts.ignored(r)) == walked
+    assert rules.ignored("build/") and rules.ignored("sub/deep/") and not rules.ignored("sub/other/deep/")
 
 
 def test_symlinks_not_followed_by_default(tmp_path):
