@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from ..files import IGNORE_FILE
+
 # Regular files only: symlinks (120000) point elsewhere, gitlinks (160000) are submodules.
 _REGULAR_MODES = {"100644", "100755"}
 
@@ -74,28 +76,47 @@ def index_blobs(root: Path, paths: Sequence[str]) -> list[Blob]:
     """The staged blob of each path (stage 0; conflicted entries are skipped)."""
     if not paths:
         return []
-    out = _git(["ls-files", "-s", "-z", "--", *(_literal(p) for p in paths)], root)
-    blobs = []
-    for entry in _split_z(out):
-        meta, path = entry.split("\t", 1)
-        mode, oid, stage = meta.split()
-        if stage == "0" and mode in _REGULAR_MODES:
-            blobs.append(Blob(path, oid))
-    return blobs
+    return _index_listing(_git(["ls-files", "-s", "-z", "--", *(_literal(p) for p in paths)], root))
 
 
 def tree_blobs(root: Path, paths: Sequence[str], rev: str = "HEAD") -> list[Blob]:
     """The blob of each path in commit ``rev``."""
     if not paths:
         return []
-    out = _git(["ls-tree", "-r", "-z", "--full-tree", rev, "--", *(_literal(p) for p in paths)], root)
-    blobs = []
+    return _tree_listing(_git(["ls-tree", "-r", "-z", "--full-tree", rev, "--", *(_literal(p) for p in paths)], root))
+
+
+def _listing(out: bytes) -> Iterator[tuple[list[str], str]]:
+    """``ls-files -s -z`` and ``ls-tree -z`` entries: three fields, a tab, the path."""
     for entry in _split_z(out):
         meta, path = entry.split("\t", 1)
-        mode, kind, oid = meta.split()
-        if kind == "blob" and mode in _REGULAR_MODES:
-            blobs.append(Blob(path, oid))
-    return blobs
+        yield meta.split(), path
+
+
+def _index_listing(out: bytes) -> list[Blob]:
+    # <mode> <oid> <stage>
+    return [Blob(path, oid) for (mode, oid, stage), path in _listing(out)
+            if stage == "0" and mode in _REGULAR_MODES]
+
+
+def _tree_listing(out: bytes) -> list[Blob]:
+    # <mode> <type> <oid>
+    return [Blob(path, oid) for (mode, kind, oid), path in _listing(out)
+            if kind == "blob" and mode in _REGULAR_MODES]
+
+
+def ignore_files(root: Path, rev: str | None = None) -> dict[str, str]:
+    """Every ``.piiscanignore`` in the index (``rev`` None) or in commit ``rev``, as
+    ``{repository path: text}``. All of them, whatever paths are checked: rules in a
+    parent folder apply to files below it."""
+    name = IGNORE_FILE
+    if rev is None:
+        blobs = _index_listing(_git(["ls-files", "-s", "-z", "--", f":(glob)**/{name}"], root))
+    else:
+        # ls-tree takes no glob pathspecs: list the tree and keep the ignore files.
+        blobs = [b for b in _tree_listing(_git(["ls-tree", "-r", "-z", "--full-tree", rev], root))
+                 if b.path.rpartition("/")[2] == name]
+    return {b.path: data.decode("utf-8", "replace") for b, data in read_blobs(root, blobs)}
 
 
 def _literal(path: str) -> str:
@@ -104,7 +125,16 @@ def _literal(path: str) -> str:
 
 
 def materialize(root: Path, blobs: Sequence[Blob], dest: Path) -> Iterator[tuple[Path, str]]:
-    """Write each blob to ``dest/<path>`` and yield ``(temp file, repo path)``.
+    """Write each blob to ``dest/<path>`` and yield ``(temp file, repo path)``."""
+    for blob, data in read_blobs(root, blobs):
+        target = dest / blob.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        yield target, blob.path
+
+
+def read_blobs(root: Path, blobs: Sequence[Blob]) -> Iterator[tuple[Blob, bytes]]:
+    """Each blob with its content, in order.
 
     One ``git cat-file --batch`` process serves all blobs: spawning git per
     file costs more than scanning a small file.
@@ -123,10 +153,7 @@ def materialize(root: Path, blobs: Sequence[Blob], dest: Path) -> Iterator[tuple
                 raise GitError(f"git cat-file: cannot read {blob.path} ({blob.oid})")
             data = proc.stdout.read(int(header[2]))
             proc.stdout.read(1)  # the newline after each object
-            target = dest / blob.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            yield target, blob.path
+            yield blob, data
     finally:
         proc.stdin.close()
         proc.stdout.close()
