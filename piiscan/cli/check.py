@@ -77,7 +77,7 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
             raise GateUsageError(f"no such file or folder: {', '.join(missing)}")
     scanned = collect(config, root=root or Path.cwd(), paths=list(paths), staged=staged, since=since,
                       follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
-    return evaluate(scanned, config, baseline, root), baseline
+    return evaluate(scanned, config, baseline, root, ignored=scanned.ignored), baseline
 
 
 @click.command()
@@ -223,6 +223,8 @@ def print_summary(result: GateResult, max_files: int = 20) -> None:
     elif not c["errors"]:
         echo(f"piiscan check: passed — {c['files']} file(s), nothing blocks")
     extra = [f"{c[k]} {k}" for k in ("warnings", "baselined", "allowed", "skipped") if c[k]]
+    if c["ignored"]:
+        extra.append(f"{c['ignored']} ignored by .piiscanignore")
     if extra:
         echo("  (" + ", ".join(extra) + ")")
 

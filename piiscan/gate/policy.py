@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
-from ..files import STREAM_THRESHOLD, FileResult, iter_files, scan_results
+from ..files import STREAM_THRESHOLD, FileResult, IgnoreRules, iter_files, scan_results
 from ..finding import Finding
 from ..readers import registry
 from ..readers.text import NEWLINE as _NEWLINE  # the same line split files.locate uses
@@ -40,6 +40,9 @@ class GateResult:
     files: list[FileResult]
     verdicts: list[Verdict] = field(default_factory=list)
     root: Path | None = None
+    #: files ``--staged``/``--since`` left out for ``.piiscanignore`` rules (a folder walk
+    #: never lists them, so it has nothing to count)
+    ignored: int = 0
 
     def with_status(self, *statuses: str) -> list[Verdict]:
         return [v for v in self.verdicts if v.status in statuses]
@@ -70,6 +73,7 @@ class GateResult:
             "allowed": status[ALLOWED],
             "errors": len(self.errors),
             "skipped": sum(1 for r in self.files if r.skipped),
+            "ignored": self.ignored,
             "blocking_by_type": dict(sorted(Counter(f.type for f in blocking).items())),
             "blocking_by_file": dict(sorted(Counter(f.path or "" for f in blocking).items())),
         }
@@ -242,15 +246,16 @@ def _mark(text: str, line: int, lines: set[int]) -> None:
 
 
 def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
-             baseline: Baseline | None = None, root: Path | None = None) -> GateResult:
+             baseline: Baseline | None = None, root: Path | None = None, *, ignored: int = 0) -> GateResult:
     """Classify every finding. Order of precedence: policy threshold and skip
-    (finding dropped), allowlist and inline markers, baseline, then type."""
+    (finding dropped), allowlist and inline markers, baseline, then type.
+    ``ignored`` is :attr:`Scanned.ignored`, passed on for the reports."""
     matcher = baseline.matcher() if baseline else None
     # A skipped path is not checked at all: no findings, and no read error can fail the gate.
     # (collect drops skipped files before scanning; this catches archive members and
     # results scanned by other front ends.)
     pairs = [(t, r) for t, r in scanned if not config.policy_for(r.path).skip]
-    result = GateResult(files=[r for _, r in pairs], root=root)
+    result = GateResult(files=[r for _, r in pairs], root=root, ignored=ignored)
     for target, r in pairs:
         policy = config.policy_for(r.path)
         r.findings = [f for f in r.findings if f.confidence >= policy.min_confidence]
@@ -273,9 +278,16 @@ def scanner_for(config: GateConfig) -> Scanner:
     return Scanner(types=config.types, min_confidence=config.scanner_min_confidence())
 
 
+class Scanned(list):
+    """What :func:`collect` scanned, ``(target, result)`` pairs, and how many
+    files ``.piiscanignore`` rules kept out of ``--staged``/``--since``."""
+
+    ignored: int = 0
+
+
 def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (), staged: bool = False,
             since: str | None = None, follow_symlinks: bool = False, max_file_size: int | None = None,
-            jobs: int = 1, scanner: Scanner | None = None) -> list[tuple[Target, FileResult]]:
+            jobs: int = 1, scanner: Scanner | None = None) -> Scanned:
     """Scan what the gate should see: the index (``staged``), a branch's changes
     (``since``), or ``paths`` in the work tree."""
     scanner = scanner or scanner_for(config)
@@ -296,10 +308,21 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
             blobs = git.tree_blobs(root, git.changed_since(root, since or "", specs))
         blobs = [b for b in blobs if wanted(b.path)
                  and selected([b.path] + [x for x in [_local(b.path, specs)] if x], config.include, config.exclude)]
+        # The .piiscanignore rules come from the same snapshot as the files: the index for
+        # --staged, HEAD for --since. The work tree's copy may differ from what is committed
+        # (an edit not staged yet, a file deleted but still in the index), and the rules that
+        # ship with a commit are the ones `piiscan check .` applies on a checkout of it, so a
+        # commit that adds a fixture and the rule ignoring it passes as a whole, and an
+        # unstaged edit cannot wave a staged file through. Rules are the whole repository's,
+        # as for `piiscan check` run at its root, whatever pathspecs narrow the check.
+        rules = IgnoreRules.from_texts(git.ignore_files(root, None if staged else "HEAD"))
+        kept = [b for b in blobs if not rules.ignored(b.path)]
         with git.temp_dir() as tmp:
-            targets = [Target(real, rel) for real, rel in git.materialize(root, blobs, Path(tmp))]
-            return scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers)
+            targets = [Target(real, rel) for real, rel in git.materialize(root, kept, Path(tmp))]
+            out = Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers))
+        out.ignored = len(blobs) - len(kept)
+        return out
     targets = path_targets(list(paths) or ["."], root, include=config.include, exclude=config.exclude,
                            follow_symlinks=follow_symlinks)
     targets = [t for t in targets if wanted(t.rel)]
-    return scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers)
+    return Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers))

@@ -94,6 +94,7 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
         f"<tr><td>{escape(r.path)}</td><td>{'error' if r.error else 'skipped'}</td><td>{escape(r.error or r.skipped or '')}</td></tr>"
         for r in result.files if r.error or r.skipped)
     generated = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    ignored = f" · {c['ignored']} ignored by .piiscanignore" if c["ignored"] else ""
     from .. import __version__
 
     return f"""<!DOCTYPE html>
@@ -103,7 +104,7 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
 <title>{escape(title)}</title><style>{_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
 {verdict}
-<p>{c["files"]} file(s) checked · {c["blocking"]} blocking · {c["warnings"]} warning(s) · {c["baselined"]} baselined · {c["allowed"]} allowed · {c["errors"]} error(s) · {c["skipped"]} skipped. Values are masked.</p>
+<p>{c["files"]} file(s) checked · {c["blocking"]} blocking · {c["warnings"]} warning(s) · {c["baselined"]} baselined · {c["allowed"]} allowed · {c["errors"]} error(s) · {c["skipped"]} skipped{ignored}. Values are masked.</p>
 <h2>按类型 By type (blocking and warnings)</h2>
 {_bar_chart(dict(by_type))}
 <table><thead><tr><th>类型</th><th>type</th><th>count</th></tr></thead><tbody>{type_rows}</tbody></table>
