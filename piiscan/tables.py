@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import math
 import numbers
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import regex
 
@@ -63,13 +64,15 @@ _NORMALISE = regex.compile(r"[\s\u3000:：*＊()（）\[\]【】<>《》\"'“�
 class Table:
     """Raw cells of one table, as a reader found them.
 
-    ``rows`` hold str, int, float, date/datetime or None. If ``header`` is
+    ``rows`` hold str, int, float, date/datetime or None; a reader of a big
+    file may give an iterator of rows instead of a list (see
+    :func:`scan_table`). If ``header`` is
     given, every row is a data row; otherwise the header row is looked for
     in the first rows. ``first_row`` numbers the first data row (a PDF table
     continued on the next page goes on counting).
     """
 
-    rows: list[list[Any]]
+    rows: Sequence[Sequence[Any]] | Iterable[Sequence[Any]]
     location: dict[str, Any] = field(default_factory=dict)
     header: list[str] | None = None
     first_row: int = 1
@@ -364,14 +367,98 @@ def _label_for(col: ColumnClass) -> str:
     return f"{col.column} {canonical}"
 
 
+#: Rows read before a streamed table's columns are classified (see :class:`Table`).
+STREAM_HEAD_ROWS = 10_000
+_BATCH_ROWS = 10_000
+
+
+class TableScan:
+    """Scans the data rows of one table: columns classified once, then the cells, row by row.
+
+    The rows may come in batches (:meth:`scan_rows` once per batch) so that a
+    table too big for memory is never held whole; the columns are classified
+    from ``sample``, the rows given first.
+    """
+
+    def __init__(self, header: Sequence[str], sample: Sequence[Sequence[Any]], scanner,
+                 location: dict[str, Any] | None = None) -> None:
+        self.header = list(header)
+        self.location = dict(location or {})
+        self.scanner = scanner
+        self.classes = classify_columns(self.header, sample, scanner)
+        wanted = scanner.types
+        # What each scanned column's class implies, worked out once for all its cells.
+        self._plan = []
+        for col in self.classes:
+            if col.source == "non-personal":
+                continue
+            lost_ok = (col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
+                       and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence)
+            col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
+            self._plan.append((col, _label_for(col), lost_ok, col_types))
+        self._cells: Counter[int] = Counter()
+        self._hits: Counter[int] = Counter()
+
+    def scan_rows(self, rows: Iterable[Sequence[Any]], first_row: int) -> list[Finding]:
+        """Findings in ``rows`` (numbered from ``first_row``), row by row, left to right."""
+        findings: list[Finding] = []
+        scan, loc, width = self.scanner.scan, self.location, len(self.header)
+        for r, row in enumerate(rows, first_row):
+            for col, label, lost_ok, col_types in self._plan:
+                c = col.index
+                if c >= len(row):
+                    continue
+                text, lost_digits = cell_text(row[c])
+                if not text:
+                    continue
+                self._cells[c] += 1
+                if lost_digits:
+                    if lost_ok:
+                        findings.append(Finding(col.type, 0, len(text), text, LOST_DIGITS_CONFIDENCE, LOST_DIGITS,
+                                                **{**loc, "row": r, "column": col.column}))
+                        self._hits[c] += 1
+                    continue
+                found = scan(text, label=label)
+                if found:
+                    self._hits[c] += any(f.type in col_types for f in found)
+                    where = {**loc, "row": r, "column": col.column}
+                    findings.extend(f.with_location(**where) for f in found)
+            # A ragged row of a streamed table, wider than the rows the
+            # columns were classified from: its extra cells are plain text.
+            for c in range(width, len(row)):
+                text, _ = cell_text(row[c])
+                if text:
+                    where = {**loc, "row": r, "column": f"列{c + 1}"}
+                    findings.extend(f.with_location(**where) for f in scan(text))
+        return findings
+
+    def column_classes(self) -> list[ColumnClass]:
+        """The column classes; for header-classified columns the share is what was actually found."""
+        classes = list(self.classes)
+        for col in classes:
+            cells = self._cells[col.index]
+            if col.source in ("header", "header+values") and cells:
+                classes[col.index] = replace(col, share=round(self._hits[col.index] / cells, 3))
+        return classes
+
+
 def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]:
-    """Findings in a table (with ``row``/``column`` and the table's location) and its column classes."""
+    """Findings in a table (with ``row``/``column`` and the table's location) and its column classes.
+
+    Findings come row by row, as a reader of the table would go through it.
+    A table whose ``rows`` is an iterator rather than a list (a big CSV file
+    read as it is scanned) is classified from its first
+    :data:`STREAM_HEAD_ROWS` rows and scanned in batches, never held whole.
+    """
+    streamed = not isinstance(table.rows, Sequence)
+    rows = iter(table.rows) if streamed else None
+    head = list(itertools.islice(rows, STREAM_HEAD_ROWS)) if rows is not None else table.rows
     if table.header is not None:
-        header, data, preface = list(table.header), table.rows, []
+        header, data, preface = list(table.header), head, []
         width = max([len(header)] + [len(r) for r in data])
         header = header + [f"列{i + 1}" for i in range(len(header), width)]
     else:
-        header, data, preface = split_header(table.rows)
+        header, data, preface = split_header(head)
     findings: list[Finding] = []
     loc = table.location
     for row in preface:  # titles and notes above the header: plain text
@@ -379,37 +466,11 @@ def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]
             text, _ = cell_text(cell)
             if text:
                 findings.extend(f.with_location(**loc) for f in scanner.scan(text))
-    classes = classify_columns(header, data, scanner)
-    wanted = scanner.types
-    for col in classes:
-        if col.source == "non-personal":
-            continue
-        c, name = col.index, col.column
-        # What the column's class implies, worked out once for all its cells.
-        label = _label_for(col)
-        lost_ok = (col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
-                   and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence)
-        col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
-        cells = hits = 0
-        for r, row in enumerate(data, table.first_row):
-            if c >= len(row):
-                continue
-            text, lost_digits = cell_text(row[c])
-            if not text:
-                continue
-            cells += 1
-            if lost_digits:
-                if lost_ok:
-                    findings.append(Finding(col.type, 0, len(text), text, LOST_DIGITS_CONFIDENCE, LOST_DIGITS,
-                                            **{**loc, "row": r, "column": name}))
-                    hits += 1
-                continue
-            found = scanner.scan(text, label=label)
-            if found:
-                hits += any(f.type in col_types for f in found)
-                where = {**loc, "row": r, "column": name}
-                findings.extend(f.with_location(**where) for f in found)
-        if col.source in ("header", "header+values") and cells:
-            # With the header as context, the share is what was actually found.
-            classes[col.index] = replace(col, share=round(hits / cells, 3))
-    return findings, classes
+    scan = TableScan(header, data, scanner, loc)
+    findings.extend(scan.scan_rows(data, table.first_row))
+    if rows is not None:
+        next_row = table.first_row + len(data)
+        while batch := list(itertools.islice(rows, _BATCH_ROWS)):
+            findings.extend(scan.scan_rows(batch, next_row))
+            next_row += len(batch)
+    return findings, scan.column_classes()

@@ -3,18 +3,22 @@
 Named ``csvfile`` so that it does not shadow the standard library's ``csv``.
 Cells stay text, so an 18-digit ID keeps every digit (unlike a spreadsheet
 program opening the file).
+
+A file too big to hold in memory is read with :func:`read_stream`: one table
+whose rows are parsed as they are scanned (see :func:`piiscan.tables.scan_table`).
 """
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 from ..tables import Table
 from . import ReadError
 from .registry import read_file_bytes
-from .text import decode, looks_binary
+from .text import decode, looks_binary, text_stream
 
 _DELIMITERS = ",\t;|"
 
@@ -63,3 +67,39 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Table]:
 
 def read(path: Path) -> Iterator[Table]:
     return read_bytes(read_file_bytes(path), path.name)
+
+
+def read_stream(path: Path) -> Iterator[Table]:
+    """``path`` as one table whose rows are parsed while they are scanned: memory stays flat.
+
+    The same encoding, delimiter and cells as :func:`read`, for files of any size.
+    """
+    try:
+        raw = path.open("rb")
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    with raw:
+        if looks_binary(raw.peek(16384)[:16384]):
+            raise ReadError("binary content in a CSV file")
+        stream = text_stream(raw)
+        # The delimiter is sniffed from whole lines at the head of the file.
+        head = stream.read(16384)
+        head += stream.readline()
+        if not head.strip():
+            return
+        delimiter = sniff_delimiter(head.lstrip("\ufeff"), path.name)
+        yield Table(_rows(itertools.chain(io.StringIO(head, newline=""), stream), delimiter))
+
+
+def _rows(lines: Iterator[str] | IO[str], delimiter: str) -> Iterator[list[str]]:
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        first = next(reader, None)
+        if first is None:
+            return
+        if first:
+            first[0] = first[0].lstrip("\ufeff")
+        yield first
+        yield from reader
+    except csv.Error as exc:
+        raise ReadError(f"malformed CSV (line {reader.line_num}): {exc}") from None

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import codecs
+import io
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 import regex
 
@@ -187,6 +188,36 @@ def decode(data: bytes) -> tuple[str, str]:
     """Decoded text and the encoding used; undecodable bytes become U+FFFD."""
     encoding = detect_encoding(data)
     return data.decode(encoding, errors="replace"), encoding
+
+
+def text_stream(raw: IO[bytes], encoding: str | None = None) -> IO[str]:
+    """A binary stream decoded as it is read: for files too big to decode at once.
+
+    The encoding is ``encoding`` or detected from a peek at the first
+    megabyte (:func:`detect_stream_encoding`). Undecodable bytes become
+    U+FFFD and ``\r\n`` stays two characters, as with :func:`decode`, so
+    offsets agree with a whole-file read.
+    """
+    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+    if encoding is None:
+        encoding = detect_stream_encoding(buffered)  # type: ignore[arg-type]
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+
+
+def detect_stream_encoding(stream: io.BufferedReader, sample_size: int = 1 << 20) -> str:
+    """The encoding of a binary stream, judged on its first ``sample_size`` bytes without consuming them.
+
+    The judging is :func:`detect_encoding`'s, told that the sample may end
+    inside a character when the stream goes on.
+    """
+    sample = stream.peek(sample_size)[:sample_size]
+    # peek() may return less than asked even before EOF; read more only if needed.
+    if len(sample) < min(sample_size, 65536):
+        pos = stream.tell() if stream.seekable() else None
+        if pos is not None:
+            sample = stream.read(sample_size)
+            stream.seek(pos)
+    return detect_encoding(sample, complete=len(sample) < sample_size)
 
 
 def looks_binary(data: bytes) -> bool:

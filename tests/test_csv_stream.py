@@ -1,0 +1,119 @@
+"""Big CSV files are scanned as they are read: the same findings as a whole read, flat memory."""
+from __future__ import annotations
+
+import csv
+import io
+import random
+import tracemalloc
+
+import pytest
+
+from piiscan import synth, tables
+from piiscan.readers import ReadError, csvfile
+from piiscan.scanner import Scanner
+from piiscan.tables import Table, scan_table
+
+SCANNER = Scanner()
+
+
+def _rows(rng: random.Random, n: int) -> list[list[str]]:
+    rows = [["序号", "户主姓名", "身份证号码", "联系电话", "家庭住址", "补贴金额"]]
+    for i in range(n):
+        rows.append([str(i + 1), synth.person_name(rng), synth.resident_id_number(rng), synth.mobile_number(rng),
+                     synth.address(rng) + ("\n（外出务工）" if i % 17 == 0 else ""), f"{rng.randrange(100, 9999)}.00"])
+    return rows
+
+
+def _write(path, rows, *, encoding="utf-8", delimiter=",", newline="\r\n", title=None):
+    buf = io.StringIO(newline="")
+    if title:
+        buf.write(title + newline)
+    csv.writer(buf, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    # Classify from 40 rows and scan in batches of 7, so a few hundred rows
+    # cross many batch boundaries.
+    monkeypatch.setattr(tables, "STREAM_HEAD_ROWS", 40)
+    monkeypatch.setattr(tables, "_BATCH_ROWS", 7)
+
+
+@pytest.mark.parametrize("encoding, delimiter, newline, title", [
+    ("utf-8", ",", "\r\n", None),
+    ("utf-8-sig", ",", "\n", "2020年农机购置补贴受益农户信息公示"),
+    ("gb18030", "\t", "\r\n", None),
+    ("utf-16", ";", "\n", None),
+])
+def test_streamed_csv_equals_whole_read(tmp_path, small_batches, encoding, delimiter, newline, title):
+    rows = _rows(random.Random(7), 300)
+    path = tmp_path / "notice.csv"
+    _write(path, rows, encoding=encoding, delimiter=delimiter, newline=newline, title=title)
+    whole = [scan_table(t, SCANNER) for t in csvfile.read(path)]
+    streamed = [scan_table(t, SCANNER) for t in csvfile.read_stream(path)]
+    assert len(whole) == len(streamed) == 1
+    (wf, wc), (sf, sc) = whole[0], streamed[0]
+    assert sf == wf and sc == wc
+    # Every planted ID and phone is there, under its column and data row.
+    ids = {(f.row, f.value) for f in sf if f.type == "CN_RESIDENT_ID"}
+    assert ids == {(i, r[2]) for i, r in enumerate(rows[1:], 1)}
+    assert {f.column for f in sf if f.type == "CN_MOBILE"} == {"联系电话"}
+
+
+def test_findings_come_row_by_row(small_batches):
+    rows = _rows(random.Random(8), 30)
+    found, _ = scan_table(Table(iter(rows)), SCANNER)
+    order = [(f.row, rows[0].index(f.column)) for f in found]
+    assert order == sorted(order)
+
+
+def test_ragged_rows_after_the_head_are_still_scanned(small_batches):
+    rng = random.Random(9)
+    rows = _rows(rng, 60)
+    late_id = synth.resident_id_number(rng)
+    rows[55] = rows[55] + [late_id]  # wider than every row the columns were classified from
+    found, _ = scan_table(Table(iter(rows)), SCANNER)
+    assert [(f.row, f.column) for f in found if f.value == late_id] == [(55, "列7")]
+
+
+def test_malformed_csv_is_a_read_error(tmp_path):
+    # An unclosed quote swallows the rest of the file into one field, past csv's field size limit.
+    path = tmp_path / "bad.csv"
+    path.write_bytes("姓名,备注\n张三,\"未闭合\n".encode() + "说明文字，".encode() * 60_000)
+    with pytest.raises(ReadError, match="malformed CSV"):
+        for table in csvfile.read_stream(path):
+            scan_table(table, SCANNER)
+
+
+def test_binary_file_is_a_read_error(tmp_path):
+    path = tmp_path / "image.csv"
+    path.write_bytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00" + bytes(range(256)) * 64)
+    with pytest.raises(ReadError, match="binary"):
+        list(csvfile.read_stream(path))
+
+
+def test_memory_stays_flat_with_rows():
+    """Peak memory depends on the batch, not on the number of rows."""
+    rng = random.Random(4)
+    head = _rows(rng, 50)
+    # Mostly non-personal rows, so the findings themselves stay few.
+    plain = [[str(i), "", "", "", "", f"{i}.00"] for i in range(1000)]
+
+    def peak(repeats: int) -> tuple[int, int]:
+        def rows():
+            yield from head
+            for _ in range(repeats):
+                yield from ([*r] for r in plain)
+
+        tracemalloc.start()
+        try:
+            found, _ = scan_table(Table(rows()), SCANNER)
+            return tracemalloc.get_traced_memory()[1], len(found)
+        finally:
+            tracemalloc.stop()
+
+    small, n_small = peak(20)
+    large, n_large = peak(200)
+    assert n_small == n_large > 0
+    assert large < small * 1.5 + 200_000, (small, large)
