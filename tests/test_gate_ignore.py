@@ -100,6 +100,26 @@ def test_since_uses_the_piiscanignore_at_head(tmp_path, rng, monkeypatch):
     assert doc["summary"]["ignored"] == 2  # the fixture and the rule file
 
 
+def test_files_named_on_the_command_line_follow_the_repository_rules(tmp_path, rng, monkeypatch):
+    # pre-commit passes file names; a named file is listed whatever the walk's rules say,
+    # so the gate applies the work tree's rules from the repository root itself.
+    repo = make_repo(tmp_path)
+    csv = notice_csv(notice_rows(rng, 1))
+    _write(repo, "tests/.piiscanignore", "fixtures/\n")
+    _write(repo, "tests/fixtures/a.csv", csv)
+    _write(repo, "exports/b.csv", csv)
+    res, doc = _check(repo, monkeypatch, "tests/fixtures/a.csv", "exports/b.csv")
+    assert res.exit_code == 1 and {f["path"] for f in doc["findings"]} == {"exports/b.csv"}
+    assert doc["summary"]["ignored"] == 1
+    # From inside the ignored folder, and walking it: the rules above still hold.
+    for args in (["a.csv"], ["."], []):
+        res = run(repo / "tests" / "fixtures", "check", *args, monkeypatch=monkeypatch)
+        assert res.exit_code == 0, (args, res.output)
+    # Without the rule, the same file is checked.
+    (repo / "tests" / ".piiscanignore").unlink()
+    assert _check(repo, monkeypatch, "tests/fixtures/a.csv")[0].exit_code == 1
+
+
 def test_ignore_files_reads_index_and_commit(tmp_path, monkeypatch):
     repo = make_repo(tmp_path)
     _write(repo, ".piiscanignore", "a\n")

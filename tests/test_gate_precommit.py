@@ -93,6 +93,24 @@ def test_system_hook_blocks_unredacted_csv_and_passes_masked(tmp_path, rng, env)
     assert "Passed" in res.stdout
 
 
+def test_system_hook_honours_piiscanignore(tmp_path, rng, env):
+    # The hook passes file names; a fixture the project ignores must pass as `piiscan check .` does.
+    hooks = hook_repo(tmp_path)
+    repo = make_repo(tmp_path)
+    (repo / "tests" / "fixtures").mkdir(parents=True)
+    (repo / "tests" / ".piiscanignore").write_text("fixtures/\n", encoding="utf-8")
+    (repo / "tests" / "fixtures" / "ids.csv").write_text(notice_csv(notice_rows(rng)), encoding="utf-8")
+    git(repo, "add", "tests")
+    res = try_repo(repo, hooks, "piiscan-system", env)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "1 ignored by .piiscanignore" in res.stdout
+
+    (repo / "notice.csv").write_text(notice_csv(notice_rows(rng)), encoding="utf-8")
+    git(repo, "add", "notice.csv")
+    res = try_repo(repo, hooks, "piiscan-system", env)
+    assert res.returncode == 1 and "notice.csv" in res.stdout and "fixtures" not in res.stdout
+
+
 @pytest.mark.skipif(not os.environ.get("PIISCAN_WHEELHOUSE"),
                     reason="the language: python hook pip-installs piiscan and its dependencies; "
                            "offline that needs PIISCAN_WHEELHOUSE (a wheel folder, see docs/ci.md)")

@@ -40,8 +40,7 @@ class GateResult:
     files: list[FileResult]
     verdicts: list[Verdict] = field(default_factory=list)
     root: Path | None = None
-    #: files ``--staged``/``--since`` left out for ``.piiscanignore`` rules (a folder walk
-    #: never lists them, so it has nothing to count)
+    #: files left out for ``.piiscanignore`` rules: :attr:`Scanned.ignored`
     ignored: int = 0
 
     def with_status(self, *statuses: str) -> list[Verdict]:
@@ -279,8 +278,9 @@ def scanner_for(config: GateConfig) -> Scanner:
 
 
 class Scanned(list):
-    """What :func:`collect` scanned, ``(target, result)`` pairs, and how many
-    files ``.piiscanignore`` rules kept out of ``--staged``/``--since``."""
+    """What :func:`collect` scanned, ``(target, result)`` pairs, and how many files it
+    was given (staged, changed, named, or listed by a walk) that ``.piiscanignore``
+    rules then kept out; a walk does not list the files it ignores itself."""
 
     ignored: int = 0
 
@@ -325,4 +325,16 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
     targets = path_targets(list(paths) or ["."], root, include=config.include, exclude=config.exclude,
                            follow_symlinks=follow_symlinks)
     targets = [t for t in targets if wanted(t.rel)]
-    return Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers))
+    # The walk applies the .piiscanignore files of the folders it walks, but a file named
+    # explicitly is always listed, and pre-commit passes file names: apply the work tree's
+    # rules from the repository root here, so the hook agrees with `piiscan check .` there.
+    rules = IgnoreRules.for_folder(root) if root is not None else None
+    kept = [t for t in targets if rules is None or not _inside(t.rel) or not rules.ignored(t.rel)]
+    out = Scanned(scan_targets(kept, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers))
+    out.ignored = len(targets) - len(kept)
+    return out
+
+
+def _inside(rel: str) -> bool:
+    """Whether :func:`relative` gave a path inside the root (not ``../x`` or absolute)."""
+    return not Path(rel).is_absolute() and rel.split("/", 1)[0] != ".."
