@@ -119,8 +119,13 @@ def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = 
     if registry.is_archive(path.name):
         return _scan_archive(path, shown, size, scanner, max_file_size)
     result = FileResult(shown, size=size)
-    if size > STREAM_THRESHOLD and registry.module_for(path.name).__name__.endswith(".text"):
+    module = registry.module_for(path.name)
+    if size > STREAM_THRESHOLD and module.__name__.endswith(".text"):
         _scan_text_stream(path, scanner, result)
+        return [result]
+    if size > STREAM_THRESHOLD and hasattr(module, "read_stream"):
+        # A big table (CSV) is parsed while it is scanned, never held whole.
+        _scan_read(lambda: module.read_stream(path), scanner, result)
         return [result]
     try:
         data = path.read_bytes()
@@ -162,8 +167,13 @@ def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) ->
     if module.__name__.endswith(".text") and looks_binary(data):
         result.skipped = "binary file (unsupported format)"
         return
+    _scan_read(lambda: module.read_bytes(data, name), scanner, result)
+
+
+def _scan_read(read: Callable[[], Iterable[Any]], scanner: Scanner, result: FileResult) -> None:
+    """Scan what ``read()`` yields into ``result``; a reader failing is the file's error, never an exception."""
     try:
-        _scan_items(module.read_bytes(data, name), scanner, result)
+        _scan_items(read(), scanner, result)
     except ReadError as exc:
         result.findings = []
         result.error = str(exc)

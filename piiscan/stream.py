@@ -156,9 +156,6 @@ def _scan_text_stream(
         own_start = own_end
 
 
-_text_stream = text_stream  # the gate's inline-marker reader imports this name
-
-
 def _default_scanner() -> Scanner:
     from .files import _default_scanner as default
 

@@ -117,3 +117,31 @@ def test_memory_stays_flat_with_rows():
     large, n_large = peak(200)
     assert n_small == n_large > 0
     assert large < small * 1.5 + 200_000, (small, large)
+
+
+def test_scan_file_streams_csv_over_the_threshold(tmp_path, monkeypatch, small_batches):
+    from piiscan import files
+
+    rows = _rows(random.Random(11), 120)
+    path = tmp_path / "big.csv"
+    _write(path, rows, encoding="gb18030")
+    whole = files.scan_file(path)
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 1000)
+
+    def no_whole_read(*args, **kwargs):
+        raise AssertionError("a file over the threshold was read whole")
+
+    monkeypatch.setattr(csvfile, "read_bytes", no_whole_read)
+    streamed = files.scan_file(path)
+    assert streamed == whole and len(streamed) >= 3 * 120
+    assert all(f.path == str(path) for f in streamed)
+
+
+def test_unreadable_big_csv_is_reported_not_raised(tmp_path, monkeypatch):
+    from piiscan import files
+
+    path = tmp_path / "bad.csv"
+    path.write_bytes("姓名,备注\n张三,\"未闭合\n".encode() + "说明文字，".encode() * 60_000)
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 1000)
+    (result,) = files.scan_file_results(path, SCANNER)
+    assert result.error and "malformed CSV" in result.error and result.findings == []

@@ -196,10 +196,10 @@ def inline_allowed_lines(path: Path, name: str | None = None) -> set[int]:
     try:
         size = path.stat().st_size
         if size > INLINE_READ_CAP:
-            from ..stream import _text_stream
+            from ..readers.text import text_stream
 
             with path.open("rb") as raw:
-                return _marked_lines(_text_stream(raw, None))
+                return _marked_lines(text_stream(raw))
         data = path.read_bytes()
     except OSError:
         return set()
