@@ -370,6 +370,7 @@ def _label_for(col: ColumnClass) -> str:
 #: Rows read before a streamed table's columns are classified (see :class:`Table`).
 STREAM_HEAD_ROWS = 10_000
 _BATCH_ROWS = 10_000
+_MEMO_CELLS = 50_000  # distinct (column, value) pairs remembered per table
 
 
 class TableScan:
@@ -398,11 +399,14 @@ class TableScan:
             self._plan.append((col, _label_for(col), lost_ok, col_types))
         self._cells: Counter[int] = Counter()
         self._hits: Counter[int] = Counter()
+        # Columns repeat their values (村组, 开户银行, 机具品目): a value is
+        # scanned once per column; findings are relative to the cell's text.
+        self._memo: dict[tuple[int, str], list[Finding]] = {}
 
     def scan_rows(self, rows: Iterable[Sequence[Any]], first_row: int) -> list[Finding]:
         """Findings in ``rows`` (numbered from ``first_row``), row by row, left to right."""
         findings: list[Finding] = []
-        scan, loc, width = self.scanner.scan, self.location, len(self.header)
+        scan, loc, width, memo = self.scanner.scan, self.location, len(self.header), self._memo
         for r, row in enumerate(rows, first_row):
             for col, label, lost_ok, col_types in self._plan:
                 c = col.index
@@ -418,7 +422,13 @@ class TableScan:
                                                 **{**loc, "row": r, "column": col.column}))
                         self._hits[c] += 1
                     continue
-                found = scan(text, label=label)
+                key = (c, text)
+                found = memo.get(key)
+                if found is None:
+                    found = scan(text, label=label)
+                    if len(memo) >= _MEMO_CELLS:
+                        memo.clear()
+                    memo[key] = found
                 if found:
                     self._hits[c] += any(f.type in col_types for f in found)
                     where = {**loc, "row": r, "column": col.column}

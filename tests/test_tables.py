@@ -162,3 +162,13 @@ def test_classify_without_scanning_everything(rng, scanner):
     ids = [[synth.resident_id_number(rng)] for _ in range(300)]
     classes = classify_columns(["x"], ids, scanner)
     assert classes[0].type == "CN_RESIDENT_ID" and classes[0].share == 1.0
+
+
+def test_repeated_values_are_reported_in_every_row(rng, scanner):
+    # A column's repeated value is scanned once (remembered per column) but reported per row.
+    address, phone = "江西省抚州市乐安县鳌溪镇湖溪村3组", synth.mobile_number(rng)
+    rows = [[str(i), address, phone, "农商银行"] for i in range(1, 41)]
+    found, _ = scan_table(Table(rows, header=["序号", "家庭住址", "联系电话", "开户银行"]), scanner)
+    assert sorted((f.type, f.row) for f in found) == sorted(
+        [("CN_ADDRESS", r) for r in range(1, 41)] + [("CN_MOBILE", r) for r in range(1, 41)])
+    assert all(f.value == address for f in found if f.type == "CN_ADDRESS")
