@@ -17,9 +17,10 @@ prose), so two runs see the same text. It reports:
    15-digit IDs, +86/0086 mobiles, 19-digit UnionPay cards, passbook
    accounts) and look-alikes that are not personal information (order
    numbers, amounts, IDs with a wrong check digit).
-3. Scaling: time and peak RSS of ``piiscan.stream.scan_stream`` on 1, 10
-   (and with ``--big`` 100) MB files, each in a fresh subprocess, and of the
-   whole-file scan for comparison.
+3. Scaling: time and peak RSS on 1, 10 (and with ``--big`` 100) MB files,
+   each in a fresh subprocess: free text through ``piiscan.stream.scan_stream``
+   and a big CSV table through ``scan_file`` with streaming forced, each next
+   to the whole-file scan for comparison.
 
 Peers, as a user would set them up:
 
@@ -34,6 +35,7 @@ Peers, as a user would set them up:
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import gc
 import json
@@ -359,19 +361,38 @@ def write_text_file(path: Path, n_bytes: int, seed: int) -> None:
             f.write(piece)
 
 
+def write_csv_file(path: Path, n_bytes: int, seed: int) -> None:
+    """A subsidy notice as one big CSV table (UTF-8), about ``n_bytes`` long."""
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["序号", "户主姓名", "身份证号码", "联系电话", "家庭住址", "开户银行", "银行账号", "补贴金额"])
+        i = 0
+        while f.tell() < n_bytes:
+            for _ in range(1000):
+                i += 1
+                w.writerow([i, synth.person_name(rng), synth.resident_id_number(rng), synth.mobile_number(rng),
+                            synth.address(rng), "农商银行", synth.bank_card_number(rng), f"{rng.randrange(300, 9000)}.00"])
+
+
 def scale_worker(path: str, mode: str, types: str) -> None:
-    """Run in a child process: scan one file, print JSON with seconds, findings and peak RSS."""
-    from piiscan.files import scan_file
+    """Run in a child process: scan one file, print JSON with seconds, findings and peak RSS.
+
+    ``stream``: text through ``scan_stream``, CSV through ``scan_file`` with
+    streaming forced; ``whole``: ``scan_file`` reading the file whole.
+    """
+    from piiscan import files
     from piiscan.stream import scan_stream
 
     scanner = Scanner(types=types.split(",") if types else None)
     scanner.scan("预热 13800138000")  # load context words etc. before timing
+    files.STREAM_THRESHOLD = 0 if mode == "stream" else 1 << 62
     base = _proc_status_mib("VmRSS")
     t = time.perf_counter()
-    if mode == "stream":
+    if mode == "stream" and path.endswith(".txt"):
         n = sum(1 for _ in scan_stream(path, scanner))
     else:
-        n = len(scan_file(path, scanner))
+        n = len(files.scan_file(path, scanner))
     secs = time.perf_counter() - t
     peak = _proc_status_mib("VmHWM")
     print(json.dumps({"seconds": secs, "findings": n, "peak_rss_mib": peak, "base_rss_mib": base}))
@@ -395,12 +416,13 @@ def _proc_status_mib(field_name: str) -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-def scaling(sizes: list[int], types: list[str] | None, whole_up_to: int) -> list[dict]:
+def scaling(sizes: list[int], types: list[str] | None, whole_up_to: int, kind: str = "txt") -> list[dict]:
     rows = []
+    write = write_csv_file if kind == "csv" else write_text_file
     with tempfile.TemporaryDirectory(prefix="piiscan-bench-") as tmp:
         for mb in sizes:
-            path = Path(tmp) / f"{mb}mb.txt"
-            write_text_file(path, mb * 10**6, seed=1000 + mb)
+            path = Path(tmp) / f"{mb}mb.{kind}"
+            write(path, mb * 10**6, seed=1000 + mb)
             modes = ["stream"] + (["whole"] if mb <= whole_up_to else [])
             for mode in modes:
                 out = subprocess.run(
@@ -410,7 +432,7 @@ def scaling(sizes: list[int], types: list[str] | None, whole_up_to: int) -> list
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 r.update(mb=path.stat().st_size / 1e6, mode=mode)
                 rows.append(r)
-                print(f"  {mode:6} {r['mb']:7.1f} MB  {r['seconds']:7.2f} s  {r['mb'] / r['seconds']:6.1f} MB/s  "
+                print(f"  {kind:3} {mode:6} {r['mb']:7.1f} MB  {r['seconds']:7.2f} s  {r['mb'] / r['seconds']:6.1f} MB/s  "
                       f"peak RSS {r['peak_rss_mib']:6.0f} MiB (after imports {r['base_rss_mib']:.0f})  "
                       f"{r['findings']} findings", flush=True)
             path.unlink()
@@ -505,13 +527,14 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_scaling:
         sizes = [1, 10] + ([100] if args.big else [])
         types = [t for t in args.scaling_types.split(",") if t] or None
-        print(f"\n## Scaling (scan_stream, fresh process per run; types: {','.join(types) if types else 'all'})\n")
-        rows = scaling(sizes, types, whole_up_to=max(sizes))
-        stream = [r for r in rows if r["mode"] == "stream"]
-        if len(stream) >= 2:
-            a, b = stream[0], stream[-1]
-            print(f"\n  time ratio {b['seconds'] / a['seconds']:.1f}× for size ratio {b['mb'] / a['mb']:.1f}×; "
-                  f"peak RSS {a['peak_rss_mib']:.0f} → {b['peak_rss_mib']:.0f} MiB")
+        print(f"\n## Scaling (fresh process per run; types: {','.join(types) if types else 'all'})\n")
+        for kind in ("txt", "csv"):
+            rows = scaling(sizes, types, whole_up_to=max(sizes), kind=kind)
+            stream = [r for r in rows if r["mode"] == "stream"]
+            if len(stream) >= 2:
+                a, b = stream[0], stream[-1]
+                print(f"\n  {kind}: time ratio {b['seconds'] / a['seconds']:.1f}× for size ratio {b['mb'] / a['mb']:.1f}×; "
+                      f"peak RSS {a['peak_rss_mib']:.0f} → {b['peak_rss_mib']:.0f} MiB\n")
 
 
 if __name__ == "__main__":
