@@ -47,7 +47,7 @@ def floor_regex() -> "re.Pattern[str]":
 
 def candidate_passes(text: str) -> int:
     """The scanner's own candidate passes (number shapes, then e-mail), nothing validated."""
-    return sum(1 for _ in numbers.NumberDetector.regex.finditer(text)) + sum(1 for _ in email._REGEX.finditer(text))
+    return sum(1 for _ in numbers.NumberDetector.regex.finditer(text)) + sum(1 for _ in email.EmailDetector.regex.finditer(text))
 
 
 def filler_text() -> str:
