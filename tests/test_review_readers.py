@@ -306,3 +306,19 @@ def test_gbk_page_with_declared_charset_and_utf16_page_without_bom(tmp_path, sca
     q = tmp_path / "utf16.html"
     q.write_bytes(body.encode("utf-16-le"))
     assert phone in {f.value for f in scan_file(q, scanner)}
+
+
+@pytest.mark.parametrize("meta", ['<meta charset="{}">', '<meta http-equiv="Content-Type" content="text/html; charset={}">'])
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_declared_charset_holds_when_chinese_comes_before_the_meta(tmp_path, scanner, encoding, meta):
+    """libxml2 read a ``<meta charset>`` page as Latin-1 when Chinese came first: names were never found."""
+    from piiscan.readers.html import read_bytes
+
+    rng = random.Random(24)
+    name = synth.person_name(rng)
+    page = (f'<html><head><title>乐安县补贴公示</title>{meta.format(encoding)}</head>'
+            f'<body><p>户主姓名：{name}</p></body></html>')
+    p = tmp_path / "page.html"
+    p.write_bytes(page.encode(encoding))
+    assert [s.text for s in read_bytes(p.read_bytes())][0] == "乐安县补贴公示"
+    assert name in {f.value for f in scan_file(p, scanner) if f.type == "PERSON_NAME"}

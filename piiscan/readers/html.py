@@ -1,6 +1,7 @@
 """HTML pages: text, ``<table>``s, the title and text attributes; scripts, styles and comments ignored.
 
-lxml parses bytes and honours ``<meta charset>`` (REFERENCE.md). Without a
+The page is decoded with the charset its ``<meta>`` declares (libxml2 would
+honour it only when nothing but ASCII comes before the ``<meta>``). Without a
 declared charset (:func:`piiscan.readers.text.declared_charset`) the bytes are
 decoded with :func:`piiscan.readers.text.decode` (UTF-8, else GB18030, …),
 since libxml2 would otherwise guess Latin-1.
@@ -13,6 +14,7 @@ Comments are not read: the redact writer leaves them as they are.
 """
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Iterator
 
@@ -40,11 +42,10 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table]:
     import lxml.html
 
     try:
-        if declared_charset(data) or split_bom(data)[1] in _LXML_BOMS:
+        if split_bom(data)[1] in _LXML_BOMS:
             root = lxml.html.document_fromstring(data)
         else:
-            text, _ = decode(data)
-            root = lxml.html.document_fromstring(text)
+            root = lxml.html.document_fromstring(_decode_declared(data) or decode(data)[0])
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from None
     lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
@@ -73,6 +74,27 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table]:
     if text:
         # Line numbers of extracted text would not match the source: page-level only.
         yield Segment(text)
+
+
+def _decode_declared(data: bytes) -> str | None:
+    """The page decoded with the charset its ``<meta>`` declares (as the redact writer does), if any.
+
+    libxml2 honours ``<meta charset>`` only if no non-ASCII byte comes before it: a
+    ``<title>`` or a comment in Chinese ahead of the ``<meta>`` made it read the page as Latin-1.
+
+    >>> _decode_declared('<title>公示</title><meta charset="gb2312">'.encode("gbk"))
+    '<title>公示</title><meta charset="gb2312">'
+    """
+    declared = declared_charset(data)
+    if not declared:
+        return None
+    try:
+        enc = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    if enc in ("gb2312", "gbk"):
+        enc = "gb18030"  # a superset: pages labelled GB2312 use GBK characters
+    return data.decode(enc, "replace")
 
 
 def read(path: Path) -> Iterator[Segment | Table]:
