@@ -135,6 +135,22 @@ def test_html_only_text_changes(tmp_path, strategy, encoding):
     assert out.count("<tr>") == len(rows) + 1
 
 
+def test_script_text_is_not_html_escaped(tmp_path):
+    """The writer used to HTML-escape a whole redacted chunk: inside <script> that broke the code."""
+    import random
+
+    from piiscan import synth
+
+    phone = synth.mobile_number(random.Random(16))
+    js = f'if (a < b && c) {{ call("{phone}"); }}'
+    html = f"<html><body><script>{js}</script></body></html>"
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    src.write_text(html, encoding="utf-8")
+    redact_file(src, dst, strategy="tag", tag_format="<{type}>")
+    out = dst.read_text(encoding="utf-8")
+    assert out == html.replace(phone, "＜CN_MOBILE＞")
+
+
 def test_docx_footnotes_are_redacted(tmp_path):
     """python-docx keeps footnotes.xml as bytes; the reader scans it, so the writer must redact it."""
     import io

@@ -25,6 +25,8 @@ from .text import decode_exact, encode_exact
 
 _TEXT_ATTRS = {"title", "alt", "value", "placeholder", "content", "aria-label", "label", "summary"}
 _SKIP = {"style"}
+# Replacement characters that could open or close markup inside a script.
+_ANGLES = str.maketrans({"<": "＜", ">": "＞"})
 
 
 class _Rewriter(HTMLParser):
@@ -93,7 +95,9 @@ class _Rewriter(HTMLParser):
         new, changes = self.redactor.redact(data, label=label)
         if changes:
             self.report.add(changes)
-            self.edits.append((start, start + len(data), _escape_text(new)))
+            in_script = bool(self.stack) and self.stack[-1] == "script"
+            fix = (lambda rep, _f: rep.translate(_ANGLES)) if in_script else (lambda rep, _f: _escape_text(rep))
+            self.edits.append((start, start + len(data), _rebuild(data, data, new, changes, fix)[0]))
 
     def _redact_attrs(self, start, attrs):
         raw_tag = self.get_starttag_text() or ""
@@ -121,6 +125,37 @@ class _Rewriter(HTMLParser):
 
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;") if ("<" in text or "&" in text) else text
+
+
+def _rebuild(raw: str, view: str, new: str, changes, fix) -> tuple[str, list[tuple[int, int]]]:
+    """``raw`` with each change's replacement (``fix(replacement, change)``) put in, and where they went.
+
+    ``view`` is the text that was redacted (``raw`` or a same-length view of it) and ``new``
+    the redacted view. Between replacements the redactor's check may have hidden more
+    characters with ``*`` (same length): those are copied from ``new``, the rest from ``raw``.
+    """
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = pos = new_pos = 0
+
+    def between(a: int, b: int, na: int) -> str:
+        if view[a:b] == new[na:na + b - a]:
+            return raw[a:b]
+        return "".join(r if v == n else n for r, v, n in zip(raw[a:b], view[a:b], new[na:na + b - a]))
+
+    for c in sorted(changes, key=lambda c: c.new_start):
+        f = c.finding
+        if new_pos + f.start - pos != c.new_start:  # offsets disagree: never guess
+            raise ValueError("redaction offsets do not line up")
+        piece = between(pos, f.start, new_pos)
+        rep = fix(new[c.new_start:c.new_end], c)
+        out += [piece, rep]
+        length += len(piece)
+        spans.append((length, length + len(rep)))
+        length += len(rep)
+        pos, new_pos = f.end, c.new_end
+    out.append(between(pos, len(raw), new_pos))
+    return "".join(out), spans
 
 
 def _decode(data: bytes) -> tuple[str, bytes, str]:
