@@ -206,7 +206,8 @@ def write_docx(path: Path, recs: list[dict], who: dict) -> None:
     d.save(path)
 
 
-def write_html(path: Path, recs: list[dict], who: dict) -> None:
+def write_html(path: Path, recs: list[dict], who: dict, backup: str) -> None:
+    """The notice as a GBK page; ``backup`` (a mobile) only in a comment, which is published too."""
     trs = "\n".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows_of(recs))
     html = f"""<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">
@@ -221,7 +222,7 @@ def write_html(path: Path, recs: list[dict], who: dict) -> None:
 {trs}
 </tbody></table>
 <p>监督电话：{who['landline']}</p><p>经办人：{who['name']}<br>手机：{who['mobile']}</p>
-<!-- 备份联系人 13900139000 : comments are not page text -->
+<!-- 备份联系人 {backup} : comments are published with the page source -->
 </body></html>
 """
     path.write_bytes(html.encode("gbk"))
@@ -276,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         id_ = synth.resident_id_number(rng, region="361025")
         if id_[-1] != "X":
             lost.append(id_)
+    # Drawn last, so every value above stays what it was before the HTML comment was planted.
+    mobiles = set(planted(recs, who)["table"].get("CN_MOBILE", [])) | {who["mobile"]}
+    backup = synth.mobile_number(rng)
+    while backup in mobiles:
+        backup = synth.mobile_number(rng)
 
     write_txt(out / "notice.txt", recs, who)
     write_csv(out / "notice_utf8.csv", recs, "utf-8-sig")
@@ -288,13 +294,14 @@ def main(argv: list[str] | None = None) -> int:
         # a page with no text layer cannot be redacted without OCR.
         write_scanned_pdf(out / "attachment_scanned.pdf")
     write_docx(out / "notice.docx", recs, who)
-    write_html(out / "notice.html", recs, who)
+    write_html(out / "notice.html", recs, who, backup)
     write_clean(out)
     with zipfile.ZipFile(out / "notices.zip", "w", zipfile.ZIP_DEFLATED) as z:
         for name in ("notice_gbk.csv", "notice.docx", "clean_policy.txt"):
             z.write(out / name, f"2020/{name}")
     info = planted(recs, who)
     info["lost_digit_ids"] = lost
+    info["html_comment"] = {"mobile": backup}  # notice.html only
     (out / "planted.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     # The answer key lists every planted value: `piiscan scan samples/` must not report it.
     (out / ".piiscanignore").write_text("# the answer key, not a sample\nplanted.json\n", encoding="utf-8")

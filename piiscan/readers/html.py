@@ -1,4 +1,4 @@
-"""HTML pages: text, ``<table>``s, the title and text attributes; scripts, styles and comments ignored.
+"""HTML pages: text, ``<table>``s, the title, text attributes, comments and JSON data blocks.
 
 The page is decoded with the charset its ``<meta>`` declares (libxml2 would
 honour it only when nothing but ASCII comes before the ``<meta>``). Without a
@@ -10,7 +10,21 @@ are ``<title>``, ``<meta content>`` and the attributes people read or that
 carry contact data (``title``, ``alt``, ``value``, ``placeholder``,
 ``aria-label``, ``label``, ``summary``, ``data-*``, ``mailto:``/``tel:``
 links) — the same attributes :mod:`piiscan.redact.writers.html` redacts.
-Comments are not read: the redact writer leaves them as they are.
+
+Comments are published too: anyone can read ``<!-- 备份联系人 … -->`` in the
+page source. Each comment is its own segment, its text as written (a
+conditional comment ``<!--[if IE]>…<![endif]-->`` with its markup). So is the
+text of each ``<script>`` whose ``type`` is ``application/json``,
+``application/ld+json`` or ends in ``+json``: data shipped with the page, not
+code. In those, the two-character JSON escapes (``\\n``, ``\\"``, ``\\/`` …)
+are read as two spaces (:func:`json_script_view`), so ``"电话\\n138…"`` is not
+a number glued to a letter; ``\\uXXXX`` escapes are not decoded, so a name
+written as ``\\u5f20\\u4e09`` is not found. Segments from the title,
+attributes, comments and JSON scripts carry no location (findings have no
+field for "which part of the page").
+
+Ordinary JavaScript and ``<style>`` are not read: they are code, and the
+numbers in code (ids, timestamps, sizes) are mostly not personal data.
 """
 from __future__ import annotations
 
@@ -30,6 +44,8 @@ _TEXT_ATTRS = ("title", "alt", "value", "placeholder", "content", "aria-label", 
 # BOMs libxml2 reads itself.
 _LXML_BOMS = ("utf-8", "utf-16-le", "utf-16-be")
 _DROP = ("script", "style", "noscript", "template", "head")
+# JSON escapes of two characters; \uXXXX is left as it is (decoding it would change lengths).
+_JSON_ESCAPE = regex.compile(r'\\["\\/bfnrt]')
 # Block elements end a line, so text of neighbouring blocks never glues together.
 _BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
            "header", "footer", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "form", "hr")
@@ -48,10 +64,13 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table]:
             root = lxml.html.document_fromstring(_decode_declared(data) or decode(data)[0])
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from None
-    lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
-    # Published outside the body text: the title and text attributes (meta content, alt, …).
+    # Published outside the body text: the title and text attributes (meta content, alt, …),
+    # comments and JSON data scripts.
     for text in _attribute_texts(root):
         yield Segment(text)
+    for text in _comment_and_data_texts(root):
+        yield Segment(text)
+    lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
     lxml.etree.strip_elements(root, *_DROP, with_tail=False)
     # Outermost tables first; a nested table's text stays in its outer cell.
     for table in root.xpath("//table[not(ancestor::table)]"):
@@ -106,6 +125,51 @@ def _text(el) -> str:
     for br in el.iter("br"):
         br.tail = "\n" + (br.tail or "")
     return el.text_content().strip()
+
+
+def is_json_script_type(value: str | None) -> bool:
+    """Whether a ``<script type>`` marks a JSON data block (the writer redacts the same ones).
+
+    >>> [is_json_script_type(t) for t in ("application/ld+json", "Application/JSON; charset=utf-8",
+    ...                                    "application/geo+json", "text/javascript", None, "module")]
+    [True, True, True, False, False, False]
+    """
+    kind = (value or "").split(";", 1)[0].strip().lower()
+    return kind in ("application/json", "application/ld+json") or kind.endswith("+json")
+
+
+def json_script_view(text: str) -> str:
+    r"""``text`` with each two-character JSON escape turned into two spaces; same length.
+
+    The redact writer scans the same view and maps findings back to the source.
+
+    >>> json_script_view('{"tel": "电话\\n13800138000", "u": "a\\/b"}')
+    '{"tel": "电话  13800138000", "u": "a  b"}'
+    """
+    return _JSON_ESCAPE.sub("  ", text)
+
+
+def _comment_and_data_texts(root) -> Iterator[str]:
+    """Each comment (those before and after ``<html>`` too) and each JSON script, in document order."""
+    import lxml.etree
+
+    before = reversed(list(root.itersiblings(preceding=True)))
+    for el in (*before, root, *root.itersiblings()):
+        if isinstance(el, lxml.etree._Comment):
+            nodes = [el]
+        elif el is root:
+            nodes = root.iter(lxml.etree.Comment, "script")
+        else:
+            continue
+        for node in nodes:
+            if isinstance(node, lxml.etree._Comment):
+                text = node.text or ""
+            elif is_json_script_type(node.get("type")):
+                text = json_script_view(node.text or "")
+            else:
+                continue
+            if text.strip():
+                yield text
 
 
 def _attribute_texts(root) -> Iterator[str]:

@@ -1,14 +1,30 @@
-"""HTML: only text (and the text of a few attributes) changes; every other byte stays.
+"""HTML: only text (and the text of a few attributes, comments and JSON data) changes; every other byte stays.
 
 Parsing with lxml and serialising again would rewrite the markup (quotes,
 entities, whitespace). Instead the stdlib tokenizer reports where each text
 node sits in the source, and only those character ranges are replaced, so
-tags, attributes, comments and formatting are byte-identical. Attributes
+tags, attributes and formatting are byte-identical. Attributes
 that carry text people read or that hold contact data (``title``, ``alt``,
 ``value``, ``placeholder``, ``content``, ``mailto:``/``tel:`` links,
 ``data-*``) are redacted too: a value hidden in an attribute is still published.
 Table cells are scanned with the header of their column as context.
 The encoding is kept (BOM, then ``<meta charset>``, then detection).
+
+Comments and JSON data scripts (``<script type="application/ld+json">`` …)
+are published with the page and read by :mod:`piiscan.readers.html`, so they
+are redacted too, each as one text, and stay well formed:
+
+* in a comment a replacement never brings ``<`` or ``>`` (they become the
+  full-width ``＜``/``＞``) and a ``-`` of a replacement that would touch
+  another ``-`` (or start or end the comment) becomes ``*``, so no ``--``,
+  ``-->`` or ``<!--`` is created and a conditional comment
+  ``<!--[if IE]>…<![endif]-->`` keeps its brackets;
+* in a JSON script a replacement inside a string is JSON-escaped (``<`` and
+  ``>`` as ``\\u003c``/``\\u003e``, so no ``</script>`` can appear), and a
+  number replaced by a non-number becomes a string, so the JSON still parses.
+
+Ordinary ``<script>`` text is redacted as it always was (replacements never
+bring a ``<``), but the reader does not read it; ``<style>`` is left alone.
 """
 from __future__ import annotations
 
@@ -19,14 +35,17 @@ from pathlib import Path
 
 import regex
 
+from ...readers.html import is_json_script_type, json_script_view
 from ...readers.text import declared_charset, split_bom
 from . import write_bytes_atomic
 from .text import decode_exact, encode_exact
 
 _TEXT_ATTRS = {"title", "alt", "value", "placeholder", "content", "aria-label", "label", "summary"}
 _SKIP = {"style"}
-# Replacement characters that could open or close markup inside a script.
+# Replacement characters that could open or close markup inside a comment or a script.
 _ANGLES = str.maketrans({"<": "＜", ">": "＞"})
+_JSON_STRING = regex.compile(r'"(?:[^"\\]|\\.)*"', regex.DOTALL)
+_JSON_NUMBER = regex.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
 class _Rewriter(HTMLParser):
@@ -39,6 +58,7 @@ class _Rewriter(HTMLParser):
         self.edits: list[tuple[int, int, str]] = []
         self.stack: list[str] = []
         self.tables: list[dict] = []  # {"headers": [...], "row": int, "col": int, "cell": [texts]}
+        self.json_start: int | None = None  # where the text of an open JSON data script starts
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -51,6 +71,8 @@ class _Rewriter(HTMLParser):
         if tag in ("br", "img", "meta", "input", "hr", "link"):
             return
         self.stack.append(tag)
+        if tag == "script" and is_json_script_type(dict(attrs).get("type")):
+            self.json_start = start + len(self.get_starttag_text() or "")
         if tag == "table":
             self.tables.append({"headers": [], "row": -1, "col": -1, "cell": None})
         elif self.tables and tag == "tr":
@@ -66,6 +88,8 @@ class _Rewriter(HTMLParser):
         self._redact_attrs(self._pos(), attrs)
 
     def handle_endtag(self, tag):
+        if tag == "script" and self.json_start is not None:
+            self.end_json_script(self._pos())
         if self.tables and tag in ("td", "th"):
             t = self.tables[-1]
             if t["row"] == 0 and t["cell"] is not None:
@@ -89,6 +113,8 @@ class _Rewriter(HTMLParser):
                     label = t["headers"][t["col"]] or None
         if self.stack and self.stack[-1] in _SKIP:
             return
+        if self.json_start is not None:
+            return  # the whole script is redacted at its end tag
         raw = self.source[start:start + len(data)]
         if raw != data:  # position bookkeeping disagrees: never guess
             raise ValueError("HTML tokenizer position mismatch")
@@ -98,6 +124,25 @@ class _Rewriter(HTMLParser):
             in_script = bool(self.stack) and self.stack[-1] == "script"
             fix = (lambda rep, _f: rep.translate(_ANGLES)) if in_script else (lambda rep, _f: _escape_text(rep))
             self.edits.append((start, start + len(data), _rebuild(data, data, new, changes, fix)[0]))
+
+    def handle_comment(self, data):
+        start = self._pos() + 4  # after "<!--"
+        if self.source[start:start + len(data)] != data:
+            raise ValueError("HTML tokenizer position mismatch")
+        new, changes = self.redactor.redact(data)
+        if changes:
+            self.report.add(changes)
+            self.edits.append((start, start + len(data), _comment_text(data, new, changes)))
+
+    def end_json_script(self, end: int) -> None:
+        """Redact the text of the JSON data script that started at ``json_start``."""
+        start, self.json_start = self.json_start, None
+        raw = self.source[start:end]
+        view = json_script_view(raw)
+        new, changes = self.redactor.redact(view)
+        if changes:
+            self.report.add(changes)
+            self.edits.append((start, end, _json_text(raw, view, new, changes)))
 
     def _redact_attrs(self, start, attrs):
         raw_tag = self.get_starttag_text() or ""
@@ -158,6 +203,42 @@ def _rebuild(raw: str, view: str, new: str, changes, fix) -> tuple[str, list[tup
     return "".join(out), spans
 
 
+def _comment_text(data: str, new: str, changes) -> str:
+    """A redacted comment body that still closes where it did: no new ``--``, ``<`` or ``>``."""
+    text, spans = _rebuild(data, data, new, changes, lambda rep, _c: rep.translate(_ANGLES))
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, b):
+            if chars[i] == "-" and (i == 0 or i == len(chars) - 1 or chars[i - 1] == "-"
+                                    or chars[i + 1] == "-"):
+                chars[i] = "*"
+    return "".join(chars)
+
+
+def _json_text(raw: str, view: str, new: str, changes) -> str:
+    """A redacted JSON script text: replacements in strings escaped, replaced numbers quoted."""
+    strings = [m.span() for m in _JSON_STRING.finditer(raw)]
+
+    def fix(rep: str, change) -> str:
+        f = change.finding
+        if any(a < f.start and f.end < b for a, b in strings):
+            return _json_escape(rep)
+        glued = any(ch in "0123456789.+-eE" for ch in raw[max(f.start - 1, 0):f.start] + raw[f.end:f.end + 1])
+        if '"' in raw[f.start:f.end] or glued or _JSON_NUMBER.fullmatch(rep):
+            # Across strings, part of a longer number, or still a number: quoting would not help.
+            return rep.translate(_ANGLES)
+        return '"' + _json_escape(rep) + '"'  # a number (or bare text) replaced by text: a string
+
+    return _rebuild(raw, view, new, changes, fix)[0]
+
+
+def _json_escape(text: str) -> str:
+    """``text`` as the inside of a JSON string that is safe in a ``<script>``."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def _decode(data: bytes) -> tuple[str, bytes, str]:
     """BOM, then the ``<meta>`` charset (as the HTML reader decides), then detection."""
     bom, _ = split_bom(data)
@@ -177,6 +258,8 @@ def redact_html_text(source: str, redactor, report) -> str:
     rw = _Rewriter(source, redactor, report)
     rw.feed(source)
     rw.close()
+    if rw.json_start is not None:  # a JSON script never closed runs to the end of the page
+        rw.end_json_script(len(source))
     out, last = [], 0
     for start, end, new in sorted(rw.edits):
         if start < last:

@@ -1,0 +1,233 @@
+"""HTML comments and JSON data scripts are published with the page: read, redacted, still well formed.
+
+Ordinary JavaScript and <style> are code and stay unread. Every value is synthetic (piiscan.synth).
+"""
+from __future__ import annotations
+
+import json
+import random
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from piiscan import synth
+from piiscan.cli.redact import redact as redact_cmd
+from piiscan.files import scan_file, scan_file_result
+from piiscan.readers import Segment
+from piiscan.readers.html import read_bytes
+from piiscan.redact import redact_file
+from piiscan.redact.strategies import Context, mask
+from piiscan.scanner import Scanner
+
+KEY = "html-hidden-parts-key-0123456789"
+STRATEGIES = ["mask", "tag", "pseudonymize", "encrypt", "generalize", "fake"]
+
+
+class Values:
+    def __init__(self, seed: int = 11) -> None:
+        rng = random.Random(seed)
+        self.backup, self.js, self.css, self.json_phone, self.body_phone = (synth.mobile_number(rng) for _ in range(5))
+        self.rid, self.ie_rid = synth.resident_id_number(rng), synth.resident_id_number(rng)
+        self.top = synth.mobile_number(rng)
+
+
+def page(v: Values) -> str:
+    ld = json.dumps({"@type": "Person", "telephone": v.json_phone, "identifier": v.rid}, ensure_ascii=False)
+    return (f"<!-- 导出 {v.top} -->\n<!DOCTYPE html>\n"
+            f'<html><head><meta charset="utf-8"><title>公示</title>\n'
+            f'<script>if (a < b && c) {{ var hotline = "{v.js}"; }}</script>\n'
+            f'<style>/* {v.css} */ td {{ border: 1px solid #000 }}</style>\n'
+            f'<script type="application/ld+json">{ld}</script>\n'
+            f"</head><body>\n<p>联系电话：{v.body_phone}</p>\n"
+            f"<!-- 备份联系人 {v.backup} -->\n"
+            f"<!--[if lt IE 9]><p>身份证号：{v.ie_rid}</p><![endif]-->\n"
+            f'<p id="after">完</p></body></html>\n')
+
+
+def comments(html: str) -> list[str]:
+    """Comment bodies as the stdlib tokenizer (the one the writer uses) sees them."""
+    found: list[str] = []
+
+    class P(HTMLParser):
+        def handle_comment(self, data):
+            found.append(data)
+
+    p = P(convert_charrefs=False)
+    p.feed(html)
+    p.close()
+    return found
+
+
+def scripts(html: str) -> list[str]:
+    import lxml.html
+
+    return [s.text or "" for s in lxml.html.document_fromstring(html).iter("script")]
+
+
+def assert_well_formed_comment(body: str) -> None:
+    # HTML: a comment's text must not start with ">" or "->", nor contain "<!--", "-->", "--!>",
+    # nor end with "<!-"; XML (and the brief) also forbid "--" anywhere.
+    assert "--" not in body and not body.startswith((">", "->")) and not body.endswith("-")
+
+
+# --- reader ------------------------------------------------------------------
+
+def test_reader_yields_comments_and_json_scripts_not_code():
+    v = Values()
+    segments = [s for s in read_bytes(page(v).encode("utf-8")) if isinstance(s, Segment)]
+    texts = [s.text for s in segments]
+    assert f" 导出 {v.top} " in texts  # a comment before <html> is in the source too
+    assert f" 备份联系人 {v.backup} " in texts  # each comment its own segment
+    assert f"[if lt IE 9]><p>身份证号：{v.ie_rid}</p><![endif]" in texts
+    [ld] = [t for t in texts if '"@type"' in t]
+    assert json.loads(ld) == {"@type": "Person", "telephone": v.json_phone, "identifier": v.rid}
+    joined = "\n".join(texts)
+    assert v.js not in joined and "hotline" not in joined  # ordinary JavaScript is code
+    assert v.css not in joined and "border" not in joined  # so is a style
+    # The page text is only the body text, comments not glued into it.
+    assert texts[-1] == f"联系电话：{v.body_phone}\n完"
+
+
+@pytest.mark.parametrize("kind, read", [
+    ("application/json", True), ("application/ld+json", True), ("Application/LD+JSON; charset=utf-8", True),
+    ("application/geo+json", True), ("text/javascript", False), ("module", False), ("", False),
+])
+def test_which_scripts_are_data(tmp_path, kind, read):
+    phone = synth.mobile_number(random.Random(3))
+    attr = f' type="{kind}"' if kind else ""
+    p = tmp_path / "page.html"
+    p.write_text(f'<html><body><script{attr}>{{"tel": "{phone}"}}</script><p>正文</p></body></html>', encoding="utf-8")
+    assert [f.value for f in scan_file(p, Scanner())] == ([phone] if read else [])
+
+
+def test_json_escapes_do_not_hide_a_number(tmp_path):
+    phone = synth.mobile_number(random.Random(4))
+    # "\n" before the digits would otherwise glue them to a letter ("n138…").
+    p = tmp_path / "page.html"
+    p.write_text(f'<html><body><script type="application/json">{{"note": "联系电话\\n{phone}"}}</script></body></html>',
+                 encoding="utf-8")
+    assert "\\n" + phone in p.read_text(encoding="utf-8")
+    assert [f.value for f in scan_file(p, Scanner())] == [phone]
+
+
+def test_scan_file_finds_comment_and_json_values(tmp_path):
+    v = Values()
+    p = tmp_path / "page.html"
+    p.write_text(page(v), encoding="utf-8")
+    values = {f.value for f in scan_file(p, Scanner())}
+    assert {v.top, v.backup, v.json_phone, v.rid, v.ie_rid, v.body_phone} <= values
+    assert v.js not in values and v.css not in values
+
+
+# --- writer ------------------------------------------------------------------
+
+def test_mask_changes_only_the_values(tmp_path):
+    v = Values()
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    html = page(v)
+    src.write_bytes(html.encode("utf-8"))
+    report = redact_file(src, dst, strategy="mask")
+    out = dst.read_bytes().decode("utf-8")
+    ctx = Context()
+    expected = html
+    # Ordinary script text was redacted before this change too; the style never.
+    for value in (v.top, v.backup, v.json_phone, v.body_phone, v.js):
+        expected = expected.replace(value, mask.replace("CN_MOBILE", value, ctx))
+    for value in (v.rid, v.ie_rid):
+        expected = expected.replace(value, mask.replace("CN_RESIDENT_ID", value, ctx))
+    assert out == expected  # byte for byte: every other character is where it was
+    assert report.by_type == {"CN_MOBILE": 5, "CN_RESIDENT_ID": 2}
+    assert v.css in out  # <style> is left alone
+    assert f"<!--[if lt IE 9]><p>身份证号：{mask.replace('CN_RESIDENT_ID', v.ie_rid, ctx)}</p><![endif]-->" in out
+    assert 'if (a < b && c) {' in out  # the script's own "<" and "&" are not HTML-escaped
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_redacted_copy_rescans_clean(tmp_path, strategy):
+    """The CLI re-scans each output (now comments and JSON scripts too) and deletes it on a leak."""
+    v = Values(seed=12)
+    src = tmp_path / "in" / "page.html"
+    src.parent.mkdir()
+    src.write_bytes(page(v).encode("utf-8"))
+    res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out"), "--strategy", strategy],
+                             env={"PIISCAN_KEY": KEY}, catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    dst = tmp_path / "out" / "page.html"
+    out = dst.read_text(encoding="utf-8")
+    for value in (v.top, v.backup, v.json_phone, v.rid, v.ie_rid, v.body_phone):
+        assert value not in out
+    assert len(comments(out)) == 3
+    ld = json.loads(scripts(out)[1])  # still JSON
+    assert set(ld) == {"@type", "telephone", "identifier"} and ld["identifier"] != v.rid
+    result = scan_file_result(dst, Scanner())
+    assert result.error is None
+    if strategy != "fake":
+        assert result.findings == []
+
+
+def test_leak_in_a_comment_is_caught(tmp_path, monkeypatch):
+    """If the writer left a comment alone (as it used to), the re-scan now sees it and deletes the output."""
+    from piiscan.redact.writers import html as html_writer
+
+    monkeypatch.setattr(html_writer._Rewriter, "handle_comment", lambda self, data: None)
+    v = Values(seed=13)
+    src = tmp_path / "page.html"
+    src.write_bytes(page(v).encode("utf-8"))
+    res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert res.exit_code == 1 and "LEAK" in res.output
+    assert not (tmp_path / "out" / "page.html").exists()
+
+
+@pytest.mark.parametrize("tag_format", ["[{label}]", "<{type}>", "--{type}-->", "<!--{type}", "-{type}-"])
+def test_tag_keeps_comments_and_json_scripts_well_formed(tmp_path, tag_format):
+    v = Values(seed=14)
+    html = page(v) + f"<!--{v.backup}--><!---{v.body_phone}-->\n"
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    src.write_bytes(html.encode("utf-8"))
+    redact_file(src, dst, strategy="tag", tag_format=tag_format)
+    out = dst.read_bytes().decode("utf-8")
+    for value in (v.top, v.backup, v.json_phone, v.rid, v.ie_rid, v.body_phone):
+        assert value not in out
+    # The same comments, in the same places, each still well formed.
+    before, after = comments(html), comments(out)
+    assert len(after) == len(before) == 5
+    for body in after:
+        assert_well_formed_comment(body)
+    assert after[2].startswith("[if lt IE 9]><p>身份证号：") and after[2].endswith("</p><![endif]")
+    import lxml.html
+
+    root = lxml.html.document_fromstring(out)
+    assert root.get_element_by_id("after").text == "完"  # nothing after a comment was swallowed
+    around = [*root.itersiblings(preceding=True), *root.iter(lxml.etree.Comment), *root.itersiblings()]
+    assert sum(isinstance(el, lxml.etree._Comment) for el in around) == 5  # libxml2 agrees
+    # The JSON script: no way out of the element, still JSON, the tag readable after parsing.
+    ld_text = scripts(out)[1]
+    assert "<" not in ld_text and ">" not in ld_text
+    ld = json.loads(ld_text)
+    tag = tag_format.format(label="手机号", type="CN_MOBILE")
+    assert ld["telephone"] == tag
+
+
+def test_json_numbers_and_escapes_stay_json(tmp_path):
+    rng = random.Random(15)
+    phone, other, rid = synth.mobile_number(rng), synth.mobile_number(rng), synth.resident_id_number(rng)
+    data = {"tel": int(phone), "list": [int(other), 1.5], "note": f"户主身份证\n{rid}", "n": 12}
+    text = json.dumps(data, ensure_ascii=False)
+    assert "\\n" in text
+    html = f'<html><body><p>x</p><script type="application/json">{text}</script></body></html>'
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    src.write_text(html, encoding="utf-8")
+    for strategy, opts in (("mask", {}), ("tag", {"tag_format": "<{type}>"})):
+        redact_file(src, dst, strategy=strategy, **opts)
+        out = json.loads(scripts(dst.read_text(encoding="utf-8"))[0])
+        ctx = Context(options=opts)
+        if strategy == "mask":
+            # A number replaced by text becomes a string; the rest of the data is as it was.
+            assert out == {"tel": mask.replace("CN_MOBILE", phone, ctx),
+                           "list": [mask.replace("CN_MOBILE", other, ctx), 1.5],
+                           "note": f"户主身份证\n{mask.replace('CN_RESIDENT_ID', rid, ctx)}", "n": 12}
+        else:
+            assert out == {"tel": "<CN_MOBILE>", "list": ["<CN_MOBILE>", 1.5],
+                           "note": "户主身份证\n<CN_RESIDENT_ID>", "n": 12}
