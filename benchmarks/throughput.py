@@ -50,6 +50,14 @@ def candidate_passes(text: str) -> int:
     return sum(1 for _ in numbers.NumberDetector.regex.finditer(text)) + sum(1 for _ in email.EmailDetector.regex.finditer(text))
 
 
+_FALLBACK_FILLER = (
+    "根据《中华人民共和国个人信息保护法》和有关规定，现将本年度耕地地力保护补贴发放情况予以公示。"
+    "公示期间如有异议，请向乡镇农业综合服务中心反映。办案过程当中，检察院与邮政管理局就快递单个人"
+    "信息保护措施进行多次磋商，并组织召开听证会，邀请人大代表、政协委员、群众监督员、律师作为听证员。"
+    "会上播放了快递单泄露公民信息情况调查短片，讲解了相关法律政策，听取了快递企业代表意见。\n"
+)
+
+
 def filler_text() -> str:
     """Background Chinese prose: a seed document when one is around, else a built-in paragraph."""
     here = Path(__file__).resolve().parent
