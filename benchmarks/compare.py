@@ -300,9 +300,7 @@ class Presidio(Tool):
 # --- measuring -------------------------------------------------------------
 
 def rss() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
+    return _proc_status_mib("VmRSS")
 
 
 def setup_tool(factory: Callable[[], Tool]) -> tuple[Tool | None, float, str]:
