@@ -19,8 +19,8 @@ prose), so two runs see the same text. It reports:
    numbers, amounts, IDs with a wrong check digit).
 3. Scaling: time and peak RSS on 1, 10 (and with ``--big`` 100) MB files,
    each in a fresh subprocess: free text through ``piiscan.stream.scan_stream``
-   and a big CSV table through ``scan_file`` with streaming forced, each next
-   to the whole-file scan for comparison.
+   and a dense CSV table through ``piiscan.stream.scan_csv_stream``, each next
+   to the whole-file ``scan_file`` for comparison.
 
 Peers, as a user would set them up:
 
@@ -376,19 +376,21 @@ def write_csv_file(path: Path, n_bytes: int, seed: int) -> None:
 def scale_worker(path: str, mode: str, types: str) -> None:
     """Run in a child process: scan one file, print JSON with seconds, findings and peak RSS.
 
-    ``stream``: text through ``scan_stream``, CSV through ``scan_file`` with
-    streaming forced; ``whole``: ``scan_file`` reading the file whole.
+    ``stream``: ``scan_stream`` (text) or ``scan_csv_stream`` (CSV), the
+    findings counted as they come; ``whole``: ``scan_file`` reading the file
+    whole and returning the findings as a list.
     """
     from piiscan import files
-    from piiscan.stream import scan_stream
+    from piiscan.stream import scan_csv_stream, scan_stream
 
     scanner = Scanner(types=types.split(",") if types else None)
     scanner.scan("预热 13800138000")  # load context words etc. before timing
-    files.STREAM_THRESHOLD = 0 if mode == "stream" else 1 << 62
+    files.STREAM_THRESHOLD = 1 << 62  # "whole": read whole whatever the size
     base = _proc_status_mib("VmRSS")
     t = time.perf_counter()
-    if mode == "stream" and path.endswith(".txt"):
-        n = sum(1 for _ in scan_stream(path, scanner))
+    if mode == "stream":
+        stream = scan_csv_stream if path.endswith(".csv") else scan_stream
+        n = sum(1 for _ in stream(path, scanner))
     else:
         n = len(files.scan_file(path, scanner))
     secs = time.perf_counter() - t

@@ -14,7 +14,7 @@ from .masking import mask_value
 from .readers import ReadError, Segment
 from .redact import RedactionError, Redactor, redact_dataframe, redact_file, redact_text, restore_text
 from .scanner import Scanner
-from .stream import scan_stream
+from .stream import scan_csv_stream, scan_stream
 from .tables import ColumnClass, Table
 
 __version__ = "0.1.0"
@@ -36,6 +36,7 @@ __all__ = [
     "redact_file",
     "redact_text",
     "restore_text",
+    "scan_csv_stream",
     "scan_dataframe",
     "scan_file",
     "scan_file_results",

@@ -190,8 +190,8 @@ def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> N
         if isinstance(item, registry.Note):
             result.notes.append(str(item))
         elif isinstance(item, Table):
-            found, classes = scan_table(item, scanner)
-            result.findings.extend(f.with_location(path=result.path) for f in found)
+            found, classes = scan_table(item, scanner, path=result.path)
+            result.findings.extend(found)
             result.notes.extend(_class_notes(item, classes))
         else:
             result.findings.extend(locate(scanner.scan(item.text, label=item.label), item, result.path))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import io
 import os
+from pathlib import Path
 from typing import IO, Iterator, Union
 
 from .finding import Finding
@@ -154,6 +155,23 @@ def _scan_text_stream(
         buf = buf[keep_from - buf_start:]
         buf_start = keep_from
         own_start = own_end
+
+
+def scan_csv_stream(path: str | os.PathLike, scanner: Scanner | None = None) -> Iterator[Finding]:
+    """Findings in a CSV/TSV file of any size, row by row, with ``path``, ``row`` and ``column``.
+
+    The file is parsed while it is scanned and the findings are yielded batch
+    by batch, so neither is ever held whole: memory stays flat even for a
+    table where every cell holds personal information (``scan_file`` gives
+    the same findings as a list). Raises
+    :class:`~piiscan.readers.ReadError` for a file that cannot be read.
+    """
+    from .readers import csvfile
+    from .tables import iter_table
+
+    scanner = scanner or _default_scanner()
+    for table in csvfile.read_stream(Path(path)):
+        yield from iter_table(table, scanner, path=str(path))
 
 
 def _default_scanner() -> Scanner:

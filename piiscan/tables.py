@@ -30,7 +30,7 @@ import numbers
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 
@@ -370,7 +370,10 @@ def _label_for(col: ColumnClass) -> str:
 #: Rows read before a streamed table's columns are classified (see :class:`Table`).
 STREAM_HEAD_ROWS = 10_000
 _BATCH_ROWS = 10_000
-_MEMO_CELLS = 50_000  # distinct (column, value) pairs remembered per table
+# Distinct (column, value) pairs remembered per table: enough for the values
+# a column repeats, few enough that the kept findings cost little memory and
+# garbage-collector time on tables whose values are all different.
+_MEMO_CELLS = 4096
 
 
 class TableScan:
@@ -402,11 +405,13 @@ class TableScan:
         # Columns repeat their values (村组, 开户银行, 机具品目): a value is
         # scanned once per column; findings are relative to the cell's text.
         self._memo: dict[tuple[int, str], list[Finding]] = {}
+        self.rows_seen = 0
 
     def scan_rows(self, rows: Iterable[Sequence[Any]], first_row: int) -> list[Finding]:
         """Findings in ``rows`` (numbered from ``first_row``), row by row, left to right."""
         findings: list[Finding] = []
         scan, loc, width, memo = self.scanner.scan, self.location, len(self.header), self._memo
+        r = first_row - 1
         for r, row in enumerate(rows, first_row):
             for col, label, lost_ok, col_types in self._plan:
                 c = col.index
@@ -440,6 +445,7 @@ class TableScan:
                 if text:
                     where = {**loc, "row": r, "column": f"列{c + 1}"}
                     findings.extend(f.with_location(**where) for f in scan(text))
+        self.rows_seen += r - first_row + 1
         return findings
 
     def column_classes(self) -> list[ColumnClass]:
@@ -452,16 +458,24 @@ class TableScan:
         return classes
 
 
-def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]:
-    """Findings in a table (with ``row``/``column`` and the table's location) and its column classes.
+def scan_table(table: Table, scanner, *, path: str | None = None) -> tuple[list[Finding], list[ColumnClass]]:
+    """Findings in a table (with ``row``/``column``, the table's location and ``path``) and its column classes.
 
     Findings come row by row, as a reader of the table would go through it.
     A table whose ``rows`` is an iterator rather than a list (a big CSV file
     read as it is scanned) is classified from its first
-    :data:`STREAM_HEAD_ROWS` rows and scanned in batches, never held whole.
+    :data:`STREAM_HEAD_ROWS` rows and scanned in batches, never held whole;
+    :func:`iter_table` gives its findings without holding them either.
     """
-    streamed = not isinstance(table.rows, Sequence)
-    rows = iter(table.rows) if streamed else None
+    classes: list[ColumnClass] = []
+    findings = list(iter_table(table, scanner, path=path, classes=classes))
+    return findings, classes
+
+
+def iter_table(table: Table, scanner, *, path: str | None = None,
+               classes: list[ColumnClass] | None = None) -> Iterator[Finding]:
+    """The findings of :func:`scan_table`, batch by batch; ``classes`` (a list) receives the column classes at the end."""
+    rows = None if isinstance(table.rows, Sequence) else iter(table.rows)
     head = list(itertools.islice(rows, STREAM_HEAD_ROWS)) if rows is not None else table.rows
     if table.header is not None:
         header, data, preface = list(table.header), head, []
@@ -469,18 +483,20 @@ def scan_table(table: Table, scanner) -> tuple[list[Finding], list[ColumnClass]]
         header = header + [f"列{i + 1}" for i in range(len(header), width)]
     else:
         header, data, preface = split_header(head)
-    findings: list[Finding] = []
-    loc = table.location
+    # Located once, file and cell together: a dense table has a finding per cell.
+    loc = {**table.location, "path": path} if path is not None else table.location
     for row in preface:  # titles and notes above the header: plain text
         for cell in row:
             text, _ = cell_text(cell)
             if text:
-                findings.extend(f.with_location(**loc) for f in scanner.scan(text))
+                yield from (f.with_location(**loc) for f in scanner.scan(text))
     scan = TableScan(header, data, scanner, loc)
-    findings.extend(scan.scan_rows(data, table.first_row))
+    yield from scan.scan_rows(data, table.first_row)
+    del head, data  # a streamed table's first rows are not kept while the rest is read
     if rows is not None:
-        next_row = table.first_row + len(data)
+        next_row = table.first_row + scan.rows_seen
         while batch := list(itertools.islice(rows, _BATCH_ROWS)):
-            findings.extend(scan.scan_rows(batch, next_row))
+            yield from scan.scan_rows(batch, next_row)
             next_row += len(batch)
-    return findings, scan.column_classes()
+    if classes is not None:
+        classes[:] = scan.column_classes()

@@ -145,3 +145,39 @@ def test_unreadable_big_csv_is_reported_not_raised(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "STREAM_THRESHOLD", 1000)
     (result,) = files.scan_file_results(path, SCANNER)
     assert result.error and "malformed CSV" in result.error and result.findings == []
+
+
+def test_scan_csv_stream_yields_what_scan_file_returns(tmp_path, small_batches):
+    import piiscan
+
+    rows = _rows(random.Random(12), 150)
+    path = tmp_path / "notice.csv"
+    _write(path, rows, encoding="gb18030", title="公示")
+    streamed = piiscan.scan_csv_stream(path, SCANNER)
+    assert not isinstance(streamed, list)
+    assert list(streamed) == piiscan.scan_file(path, SCANNER)
+
+
+def test_scan_csv_stream_memory_does_not_grow_with_findings(tmp_path, small_batches, monkeypatch):
+    """Every cell personal: the findings are yielded, never collected."""
+    import piiscan
+
+    monkeypatch.setattr(tables, "_MEMO_CELLS", 64)  # a constant either way; small, so the test is quick
+
+    rng = random.Random(13)
+    block = _rows(rng, 300)
+
+    def peak(repeats: int) -> tuple[int, int]:
+        path = tmp_path / f"dense{repeats}.csv"
+        _write(path, block + block[1:] * (repeats - 1))
+        tracemalloc.start()
+        try:
+            n = sum(1 for _ in piiscan.scan_csv_stream(path, SCANNER))
+            return tracemalloc.get_traced_memory()[1], n
+        finally:
+            tracemalloc.stop()
+
+    small, n_small = peak(1)
+    large, n_large = peak(8)
+    assert n_large == 8 * n_small > 0
+    assert large < small * 1.5 + 300_000, (small, large)
