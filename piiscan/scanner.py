@@ -55,7 +55,9 @@ class Scanner:
         """
         found: list[Finding] = []
         for det in self._detectors:
-            found.extend(det.detect(text, label))
+            requires = getattr(det, "requires", None)
+            if requires is None or requires.search(text):
+                found.extend(det.detect(text, label))
         return _resolve(
             [f for f in found if f.type in self.types and f.confidence >= self.min_confidence]
         )

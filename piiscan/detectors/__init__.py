@@ -4,9 +4,15 @@ A detector is any object with a ``name``, the ``types`` it can report and a
 ``detect(text, label)`` method yielding :class:`~piiscan.finding.Finding`.
 ``label`` is the text that labels the whole input, such as a table column
 header; detectors treat it as context standing before the text.
+
+A detector may also have ``requires``: a compiled pattern that any text it
+can find something in matches (a digit, a Han character, an ``@``). The
+scanner skips the detector on texts without it: most table cells hold one
+kind of value, and the other detectors' set-up then costs more than the check.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable, Protocol
 
 from ..finding import Finding
@@ -17,3 +23,8 @@ class Detector(Protocol):
     types: frozenset[str]
 
     def detect(self, text: str, label: str | None = None) -> Iterable[Finding]: ...
+
+
+#: What the built-in detectors require (see ``requires`` above).
+DIGIT = re.compile("[0-9０-９]")
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")

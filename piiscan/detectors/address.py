@@ -48,6 +48,7 @@ import regex
 from .. import gazetteer, patterns
 from ..finding import CN_ADDRESS, Finding
 from ..context import label_mentions
+from . import HAN
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Kept simple on purpose: optional letters or prefixes at the right end of a
@@ -149,6 +150,7 @@ class AddressDetector:
     """Finds ``CN_ADDRESS`` spans; see the module docstring for the rules."""
 
     name = "cn_address"
+    requires = HAN
     types = frozenset({CN_ADDRESS})
 
     def __init__(self) -> None:

@@ -26,10 +26,12 @@ PATTERN = (
 )
 
 _REGEX = regex.compile(PATTERN)
+_AT = regex.compile("@")
 
 
 class EmailDetector:
     name = "email"
+    requires = _AT
     types = frozenset({EMAIL_ADDRESS})
     regex = _REGEX
 

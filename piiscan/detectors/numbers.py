@@ -24,6 +24,7 @@ from .. import context as context_words
 from .. import regions
 from ..finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, Finding
 from ..validators import InvalidNumber, bank_card, landline, mobile, resident_id, strip_separators
+from . import DIGIT
 
 D = "[0-9０-９]"
 S = "[ \\-－\u3000]"  # a grouping separator
@@ -58,6 +59,7 @@ _NEGATIVE = "-"
 
 class NumberDetector:
     name = "numbers"
+    requires = DIGIT
     types = frozenset({CN_RESIDENT_ID, CN_MOBILE, CN_LANDLINE, BANK_CARD})
     regex = _REGEX  # the tokenizer, shared with the name detector's record check
 

@@ -37,6 +37,7 @@ from typing import Iterator
 from .. import gazetteer, patterns
 from ..finding import PERSON_NAME, Finding
 from ..context import label_mentions
+from . import HAN
 from .numbers import NumberDetector
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -114,6 +115,7 @@ class PersonNameDetector:
     """Finds ``PERSON_NAME`` spans confirmed by context (see module docstring)."""
 
     name = "person_name"
+    requires = HAN
     types = frozenset({PERSON_NAME})
 
     def __init__(self) -> None:
