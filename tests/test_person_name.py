@@ -118,3 +118,10 @@ def test_every_label_introduces_a_name(scanner, gap):
     for label in patterns.toml("names.toml")["labels"]:
         text = f"本次登记的{label}{gap}欧阳娜娜，请核对。"
         assert names(scanner, text) == ["欧阳娜娜"], (label, gap)
+
+
+def test_a_name_that_is_also_a_place_counts_when_its_sex_follows(scanner):
+    # 乌海 and 黄石 are cities, and also people's names.
+    assert names(scanner, "发放到位。乌海，女，1974年出生，汉族。") == ["乌海"]
+    assert names(scanner, "黄石（男）已签收") == ["黄石"]
+    assert names(scanner, "乌海，内蒙古自治区辖地级市。电话 13800138000") == []

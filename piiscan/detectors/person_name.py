@@ -213,10 +213,13 @@ class PersonNameDetector:
 
         for m in self._token.finditer(text):
             value = m.group()
-            if not self.is_name(value) or _masked_after(text, m.end()) or value in self._places:
-                continue  # 江西, 乐安: places, however name-shaped
-            if not self._in_record(text, m.start(), m.end()):
+            if not self.is_name(value) or _masked_after(text, m.end()):
                 continue
+            if _SEX_AFTER.match(text, m.end()) is None:
+                # 江西, 乐安: places, however name-shaped, unless their sex
+                # follows (乌海，女，1974年出生: people are named like places).
+                if value in self._places or not self._in_record(text, m.start(), m.end()):
+                    continue
             if m.start() and text[m.start() - 1].isdigit():
                 continue  # 728万人次, 3万元: a quantity, not a name
             f = emit(m.start(), value, 0.7)
@@ -224,10 +227,8 @@ class PersonNameDetector:
                 yield f
 
     def _in_record(self, text: str, start: int, end: int) -> bool:
-        """Whether a stand-alone token sits in a personal record: its sex right
-        after it, or an ID/phone number on the same line or clause."""
-        if _SEX_AFTER.match(text, end):
-            return True
+        """Whether a stand-alone token sits in a personal record: an ID or
+        phone number on the same line or clause."""
         lo, hi = max(0, start - 30), min(len(text), end + _RECORD_WINDOW)
         stop = _LINE_END.search(text, end, hi)
         if stop:
