@@ -100,3 +100,60 @@ def test_summary_line_is_plain_text(tmp_path):
     result = CliRunner().invoke(main, ["scan", "--jobs", "1", str(tmp_path)])
     assert result.exit_code == 0
     assert "0 finding(s) in 0 of 1 file(s) [none]" in result.output
+
+
+def _folder(tmp_path, rng):
+    for i in range(3):
+        make_notice(tmp_path, rng)[0].rename(tmp_path / f"n{i}.txt")
+    (tmp_path / "clean.txt").write_text("没有个人信息。", encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    return tmp_path
+
+
+def test_json_is_written_as_json_dump_would(tmp_path, rng):
+    # The document is written piece by piece as results come in; the text is
+    # the same as json.dump(document, indent=2) of the whole.
+    res = run("scan", str(_folder(tmp_path, rng)), "--format", "json", "--jobs", "1")
+    doc = json.loads(res.output)
+    assert res.output == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    assert res.exit_code == 2  # the broken PDF
+    s = doc["summary"]
+    assert s["findings"] == len(doc["findings"]) == 18 and s["files_with_findings"] == 3
+    assert s["files"] == 6 and s["errors"] == 1 == len(doc["errors"]) and s["skipped"] == 1 == len(doc["skipped"])
+    assert sum(s["by_type"].values()) == 18
+
+
+def test_json_with_nothing_found(tmp_path):
+    (tmp_path / "clean.txt").write_text("没有个人信息。", encoding="utf-8")
+    res = run("scan", str(tmp_path), "--format", "json")
+    assert res.exit_code == 0
+    doc = json.loads(res.output)
+    assert doc["findings"] == [] and res.output == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_and_jsonl_are_written_while_scanning(tmp_path, rng, monkeypatch):
+    # Each file's output is written before the next file is scanned, so
+    # memory holds one file's findings, not the whole corpus's.
+    import piiscan.cli.scan as scan_cli
+
+    _folder(tmp_path, rng)
+    real = scan_cli.scan_results
+    written_before: list[int] = []
+
+    def spying(files, *args, **kwargs):
+        for r in real(files, *args, **{**kwargs, "jobs": 1}):
+            written_before.append(len(out.getvalue()))
+            yield r
+
+    import io
+
+    monkeypatch.setattr(scan_cli, "scan_results", spying)
+    for fmt in ("json", "jsonl"):
+        written_before.clear()
+        out = io.StringIO()
+        monkeypatch.setattr(scan_cli.sys, "stdout", out)
+        with __import__("pytest").raises(SystemExit):
+            scan_cli.scan.main([str(tmp_path), "--format", fmt], standalone_mode=False)
+        assert len(written_before) == 6
+        assert written_before == sorted(written_before) and written_before[-1] > written_before[1] > 0, fmt

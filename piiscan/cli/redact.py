@@ -100,7 +100,7 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
     Every output is scanned again; anything still found is a failure (exit 1).
     Exit codes: 0 clean, 1 something left in an output, 2 usage/read error.
     """
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
     if bool(out) == bool(in_place):
         raise click.UsageError("give exactly one of --out DIR or --in-place")
     try:

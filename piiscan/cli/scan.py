@@ -83,17 +83,24 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
         results = _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress)
     else:
         results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or available_cores())
-        results = list(_with_progress(results, files, progress))
-    out = click.get_text_stream("stdout")
+        results = _with_progress(results, files, progress)
+    out = sys.stdout
+    tally = _Tally()
+    results = tally.counted(results)
     if fmt == "table":
-        _print_table(results, show_values)
+        results = list(results)
+        _print_table(results, show_values, tally.summary())
+    # JSON and JSONL are written file by file as results come in and each
+    # result is dropped once written: a scan of millions of files holds one
+    # file's findings at a time, and a pipe sees output from the start.
     elif fmt == "json":
-        json.dump(_json_document(results, show_values), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        for piece in _json_pieces(results, tally, show_values):
+            out.write(piece)
     else:
-        for line in _jsonl_lines(results, show_values):
-            out.write(line + "\n")
-    sys.exit(exit_code(results))
+        for r in results:
+            for line in _jsonl_lines(r, show_values):
+                out.write(line + "\n")
+    sys.exit(tally.exit_code())
 
 
 def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> list[FileResult]:
@@ -108,13 +115,6 @@ def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> l
         return list(_with_progress(pdask.scan_results(files, client, scanner, max_file_size=max_file_size), files, progress))
     finally:
         client.close()
-
-
-def exit_code(results: Iterable[FileResult]) -> int:
-    results = list(results)
-    if any(r.error for r in results):
-        return EXIT_ERROR
-    return EXIT_FOUND if any(r.findings for r in results) else EXIT_CLEAN
 
 
 def _with_progress(results: Iterable[FileResult], files: list, progress: bool | None):
@@ -145,38 +145,76 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _json_document(results: list[FileResult], show_values: bool) -> dict:
-    return {
-        "findings": [f.to_dict(show_value=show_values) for r in results for f in r.findings],
-        "errors": [{"path": r.path, "error": r.error} for r in results if r.error],
-        "skipped": [{"path": r.path, "reason": r.skipped} for r in results if r.skipped],
-        "notes": [{"path": r.path, "note": n} for r in results for n in r.notes],
-        "summary": _summary(results),
-    }
+class _Tally:
+    """What the summary, the lists after the findings and the exit code need, kept as results stream past."""
+
+    def __init__(self) -> None:
+        self.files = self.files_with_findings = 0
+        self.by_type: Counter[str] = Counter()
+        self.errors: list[dict] = []
+        self.skipped: list[dict] = []
+        self.notes: list[dict] = []
+
+    def counted(self, results: Iterable[FileResult]) -> Iterable[FileResult]:
+        for r in results:
+            self.files += 1
+            self.files_with_findings += bool(r.findings)
+            self.by_type.update(f.type for f in r.findings)
+            if r.error:
+                self.errors.append({"path": r.path, "error": r.error})
+            if r.skipped:
+                self.skipped.append({"path": r.path, "reason": r.skipped})
+            self.notes.extend({"path": r.path, "note": n} for n in r.notes)
+            yield r
+
+    def summary(self) -> dict:
+        return {
+            "files": self.files,
+            "files_with_findings": self.files_with_findings,
+            "findings": sum(self.by_type.values()),
+            "by_type": dict(sorted(self.by_type.items())),
+            "errors": len(self.errors),
+            "skipped": len(self.skipped),
+        }
+
+    def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_ERROR
+        return EXIT_FOUND if self.files_with_findings else EXIT_CLEAN
 
 
-def _jsonl_lines(results: list[FileResult], show_values: bool):
+def _json_pieces(results: Iterable[FileResult], tally: _Tally, show_values: bool) -> Iterable[str]:
+    """The text of ``json.dumps(document, indent=2)``, the findings written as the results arrive.
+
+    The document is ``{"findings": […], "errors": […], "skipped": […],
+    "notes": […], "summary": {…}}``; everything after the findings comes from
+    ``tally``, which has seen every result once the findings are written.
+    """
+    def indented(obj: object) -> str:
+        return json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+    yield '{\n  "findings": ['
+    first = True
     for r in results:
         for f in r.findings:
-            yield json.dumps(f.to_dict(show_value=show_values), ensure_ascii=False)
-        if r.error:
-            yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
-        if r.skipped:
-            yield json.dumps({"path": r.path, "skipped": r.skipped}, ensure_ascii=False)
-        for n in r.notes:
-            yield json.dumps({"path": r.path, "note": n}, ensure_ascii=False)
+            yield ("\n    " if first else ",\n    ") + indented(f.to_dict(show_value=show_values)).replace("\n", "\n  ")
+            first = False
+    yield "]" if first else "\n  ]"
+    for key, value in (("errors", tally.errors), ("skipped", tally.skipped), ("notes", tally.notes),
+                       ("summary", tally.summary())):
+        yield f',\n  "{key}": ' + indented(value)
+    yield "\n}\n"
 
 
-def _summary(results: list[FileResult]) -> dict:
-    by_type = Counter(f.type for r in results for f in r.findings)
-    return {
-        "files": len(results),
-        "files_with_findings": sum(1 for r in results if r.findings),
-        "findings": sum(by_type.values()),
-        "by_type": dict(sorted(by_type.items())),
-        "errors": sum(1 for r in results if r.error),
-        "skipped": sum(1 for r in results if r.skipped),
-    }
+def _jsonl_lines(r: FileResult, show_values: bool) -> Iterable[str]:
+    for f in r.findings:
+        yield json.dumps(f.to_dict(show_value=show_values), ensure_ascii=False)
+    if r.error:
+        yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
+    if r.skipped:
+        yield json.dumps({"path": r.path, "skipped": r.skipped}, ensure_ascii=False)
+    for n in r.notes:
+        yield json.dumps({"path": r.path, "note": n}, ensure_ascii=False)
 
 
 def where(f) -> str:
@@ -195,7 +233,7 @@ def where(f) -> str:
     return " ".join(parts)
 
 
-def _print_table(results: list[FileResult], show_values: bool) -> None:
+def _print_table(results: list[FileResult], show_values: bool, summary: dict) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -221,7 +259,7 @@ def _print_table(results: list[FileResult], show_values: bool) -> None:
             err.print(f"[yellow]skipped[/yellow] {escape(r.path)}: {escape(r.skipped)}", markup=True, highlight=False)
         for n in r.notes:
             err.print(f"[yellow]note[/yellow] {escape(r.path)}: {escape(n)}", markup=True, highlight=False)
-    s = _summary(results)
+    s = summary
     by_type = ", ".join(f"{k} {v}" for k, v in s["by_type"].items()) or "none"
     err.print(
         f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s) [{by_type}]"
