@@ -231,3 +231,13 @@ def test_json_numbers_and_escapes_stay_json(tmp_path):
         else:
             assert out == {"tel": "<CN_MOBILE>", "list": ["<CN_MOBILE>", 1.5],
                            "note": "户主身份证\n<CN_RESIDENT_ID>", "n": 12}
+
+
+def test_noscript_and_template_text_is_read(rng):
+    from piiscan.readers import html
+
+    phone, other = synth.mobile_number(rng), synth.mobile_number(rng)
+    page = (f"<html><body><p>公示</p><noscript>请致电 {phone}</noscript>"
+            f"<template><p>联系人电话 {other}</p></template></body></html>").encode()
+    texts = " ".join(getattr(item, "text", "") for item in html.read_bytes(page))
+    assert phone in texts and other in texts

@@ -43,7 +43,9 @@ from .text import declared_charset, decode, split_bom
 _TEXT_ATTRS = ("title", "alt", "value", "placeholder", "content", "aria-label", "label", "summary")
 # BOMs libxml2 reads itself.
 _LXML_BOMS = ("utf-8", "utf-16-le", "utf-16-be")
-_DROP = ("script", "style", "noscript", "template", "head")
+# <noscript> and <template> text is published like any other (and the
+# redact writer rewrites it): it is read with the body.
+_DROP = ("script", "style", "head")
 # JSON escapes of two characters; \uXXXX is left as it is (decoding it would change lengths).
 _JSON_ESCAPE = regex.compile(r'\\["\\/bfnrt]')
 # Block elements end a line, so text of neighbouring blocks never glues together.
