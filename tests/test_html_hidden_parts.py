@@ -241,3 +241,30 @@ def test_noscript_and_template_text_is_read(rng):
             f"<template><p>联系人电话 {other}</p></template></body></html>").encode()
     texts = " ".join(getattr(item, "text", "") for item in html.read_bytes(page))
     assert phone in texts and other in texts
+
+
+def test_xhtml_with_xml_declaration_and_meta_charset(tmp_path, rng):
+    # A common government-site template: XML declaration, XHTML doctype, GB2312 <meta>.
+    phone = synth.mobile_number(rng)
+    page = ('<?xml version="1.0" encoding="gb2312"?>\n'
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312" /><title>公示</title></head>'
+            f'<body><p>户主张三，联系电话：{phone}</p></body></html>').encode("gbk")
+    path = tmp_path / "notice.html"
+    path.write_bytes(page)
+    assert [f.value for f in scan_file(path) if f.type == "CN_MOBILE"] == [phone]
+
+
+@pytest.mark.parametrize("junk", ["<!foo bar>", "</ 1>", "<!DOCTYPE html>"])
+def test_bogus_comments_do_not_stop_redaction(tmp_path, rng, junk):
+    from piiscan import redact_file
+
+    phone = synth.mobile_number(rng)
+    src = tmp_path / "in.html"
+    src.write_text(f"<html><body>{junk}<p>电话 {phone}</p></body></html>", encoding="utf-8")
+    out = tmp_path / "out.html"
+    redact_file(src, out)
+    text = out.read_text(encoding="utf-8")
+    assert phone not in text and junk in text

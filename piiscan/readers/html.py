@@ -46,6 +46,7 @@ _LXML_BOMS = ("utf-8", "utf-16-le", "utf-16-be")
 # <noscript> and <template> text is published like any other (and the
 # redact writer rewrites it): it is read with the body.
 _DROP = ("script", "style", "head")
+_XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*\?>")
 # JSON escapes of two characters; \uXXXX is left as it is (decoding it would change lengths).
 _JSON_ESCAPE = regex.compile(r'\\["\\/bfnrt]')
 # Block elements end a line, so text of neighbouring blocks never glues together.
@@ -63,7 +64,10 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table]:
         if split_bom(data)[1] in _LXML_BOMS:
             root = lxml.html.document_fromstring(data)
         else:
-            root = lxml.html.document_fromstring(_decode_declared(data) or decode(data)[0])
+            declared = declared_encoding(data)
+            text = data.decode(declared, "replace") if declared else decode(data)[0]
+            # lxml refuses a str that still says how its bytes were encoded (XHTML pages).
+            root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from None
     # Published outside the body text: the title and text attributes (meta content, alt, …),
@@ -97,14 +101,18 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table]:
         yield Segment(text)
 
 
-def _decode_declared(data: bytes) -> str | None:
-    """The page decoded with the charset its ``<meta>`` declares (as the redact writer does), if any.
+def declared_encoding(data: bytes) -> str | None:
+    """The codec for the charset a page's ``<meta>`` declares, or None; the reader and the redact writer both use it.
 
-    libxml2 honours ``<meta charset>`` only if no non-ASCII byte comes before it: a
-    ``<title>`` or a comment in Chinese ahead of the ``<meta>`` made it read the page as Latin-1.
+    libxml2 honours ``<meta charset>`` only if no non-ASCII byte comes before
+    it: a ``<title>`` or a comment in Chinese ahead of the ``<meta>`` made it
+    read the page as Latin-1, so the page is decoded here instead. GB2312 and
+    GBK are read as GB18030, the superset pages labelled GB2312 actually use.
 
-    >>> _decode_declared('<title>公示</title><meta charset="gb2312">'.encode("gbk"))
-    '<title>公示</title><meta charset="gb2312">'
+    >>> declared_encoding('<title>公示</title><meta charset="gb2312">'.encode("gbk"))
+    'gb18030'
+    >>> declared_encoding(b'<meta charset="no-such-codec">') is None
+    True
     """
     declared = declared_charset(data)
     if not declared:
@@ -113,9 +121,7 @@ def _decode_declared(data: bytes) -> str | None:
         enc = codecs.lookup(declared).name
     except LookupError:
         return None
-    if enc in ("gb2312", "gbk"):
-        enc = "gb18030"  # a superset: pages labelled GB2312 use GBK characters
-    return data.decode(enc, "replace")
+    return "gb18030" if enc in ("gb2312", "gbk") else enc
 
 
 def read(path: Path) -> Iterator[Segment | Table]:

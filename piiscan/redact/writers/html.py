@@ -28,15 +28,14 @@ bring a ``<``), but the reader does not read it; ``<style>`` is left alone.
 """
 from __future__ import annotations
 
-import codecs
 import html as _html
 from html.parser import HTMLParser
 from pathlib import Path
 
 import regex
 
-from ...readers.html import is_json_script_type, json_script_view
-from ...readers.text import declared_charset, split_bom
+from ...readers.html import declared_encoding, is_json_script_type, json_script_view
+from ...readers.text import split_bom
 from . import write_bytes_atomic
 from .text import decode_exact, encode_exact
 
@@ -126,7 +125,9 @@ class _Rewriter(HTMLParser):
             self.edits.append((start, start + len(data), _rebuild(data, data, new, changes, fix)[0]))
 
     def handle_comment(self, data):
-        start = self._pos() + 4  # after "<!--"
+        pos = self._pos()
+        # After "<!--"; the tokenizer also reports bogus comments (<!foo>, </ 1>) after two characters.
+        start = pos + (4 if self.source.startswith("<!--", pos) else 2)
         if self.source[start:start + len(data)] != data:
             raise ValueError("HTML tokenizer position mismatch")
         new, changes = self.redactor.redact(data)
@@ -242,14 +243,11 @@ def _json_escape(text: str) -> str:
 def _decode(data: bytes) -> tuple[str, bytes, str]:
     """BOM, then the ``<meta>`` charset (as the HTML reader decides), then detection."""
     bom, _ = split_bom(data)
-    declared = None if bom else declared_charset(data)
+    declared = None if bom else declared_encoding(data)
     if declared:
         try:
-            enc = codecs.lookup(declared).name
-            if enc in ("gb2312", "gbk"):
-                enc = "gb18030"  # a superset: pages labelled GB2312 use GBK characters
-            return data.decode(enc, "surrogateescape"), b"", enc
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(declared, "surrogateescape"), b"", declared
+        except UnicodeDecodeError:
             pass
     return decode_exact(data)
 
