@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+import collections
 import fnmatch
 import os
 import stat
@@ -508,16 +509,37 @@ def _scan_parallel(files: list[Path], scanner: Scanner, max_file_size: int | Non
     from concurrent.futures.process import BrokenProcessPool
 
     batches = _batches(files, jobs)
+    # Only a few batches are in flight at once: the workers stay busy, and the
+    # results of a scan of millions of files are not held far ahead of a
+    # reader that writes them out and drops them (scan --format jsonl).
+    window = 2 * jobs
     with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_init_worker,
                              initargs=(scanner, max_file_size)) as pool:
-        futures = [pool.submit(_scan_batch, b) for b in batches]
-        for batch, fut in zip(batches, futures):
+        pending: collections.deque = collections.deque()
+        todo = iter(batches)
+
+        def submit() -> None:
+            batch = next(todo, None)
+            if batch is None:
+                return
             try:
+                pending.append((batch, pool.submit(_scan_batch, batch)))
+            except BrokenProcessPool:
+                pending.append((batch, None))
+
+        for _ in range(window):
+            submit()
+        while pending:
+            batch, fut = pending.popleft()
+            try:
+                if fut is None:
+                    raise BrokenProcessPool
                 results = fut.result()
             except BrokenProcessPool:
                 # A worker died (crash in a reader library, killed for memory): these files
                 # get an error each, so exit code 2 says the scan is incomplete.
                 results = [FileResult(str(f), error="scan worker died while reading this batch") for f in batch]
+            submit()
             yield from results
 
 

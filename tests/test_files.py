@@ -256,3 +256,80 @@ def test_big_text_files_are_streamed_with_the_same_findings(tmp_path, rng, scann
     assert streamed_calls == [path]
     assert len(whole) == 800
     assert streamed == whole
+
+
+def test_parallel_scan_keeps_only_a_few_batches_in_flight(tmp_path, monkeypatch):
+    # A reader that writes results out as they come (scan --format jsonl) must
+    # not find the whole run's results held in finished futures.
+    import concurrent.futures
+
+    from piiscan import files as files_mod
+
+    submitted: list[int] = []
+
+    class Inline:
+        def __init__(self, *args, initializer=None, initargs=(), **kwargs):
+            initializer(*initargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, batch):
+            submitted.append(len(batch))
+            fut = concurrent.futures.Future()
+            fut.set_result(fn(batch))
+            return fut
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Inline)
+    for i in range(40):
+        (tmp_path / f"{i:02d}.txt").write_text("无", encoding="utf-8")
+    paths = sorted(tmp_path.iterdir())
+    gen = files_mod._scan_parallel(paths, files_mod._default_scanner(), None, jobs=2)
+    consumed = 0
+    for _ in gen:
+        consumed += 1
+        # never more than the window (2 x jobs batches) and the next batch ahead of what was read
+        assert sum(submitted) <= consumed + 5 * max(submitted)
+    assert consumed == 40 and sum(submitted) == 40
+
+
+def test_parallel_scan_reports_every_file_of_a_dead_worker(tmp_path, monkeypatch):
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    from piiscan import files as files_mod
+
+    class DiesAfterTwo:
+        def __init__(self, *args, initializer=None, initargs=(), **kwargs):
+            initializer(*initargs)
+            self.n = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, batch):
+            self.n += 1
+            if self.n > 3:
+                raise BrokenProcessPool("pool is broken")
+            fut = concurrent.futures.Future()
+            if self.n == 3:
+                fut.set_exception(BrokenProcessPool("worker killed"))
+            else:
+                fut.set_result(fn(batch))
+            return fut
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DiesAfterTwo)
+    for i in range(40):
+        (tmp_path / f"{i:02d}.txt").write_text("联系电话：13800138000", encoding="utf-8")
+    paths = sorted(tmp_path.iterdir())
+    results = list(files_mod._scan_parallel(paths, files_mod._default_scanner(), None, jobs=2))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    ok = [r for r in results if not r.error]
+    assert ok and all(r.findings for r in ok)
+    assert all("worker died" in r.error for r in results[len(ok):]) and len(ok) < 40
