@@ -405,13 +405,11 @@ class TableScan:
         # Columns repeat their values (村组, 开户银行, 机具品目): a value is
         # scanned once per column; findings are relative to the cell's text.
         self._memo: dict[tuple[int, str], list[Finding]] = {}
-        self.rows_seen = 0
 
     def scan_rows(self, rows: Iterable[Sequence[Any]], first_row: int) -> list[Finding]:
         """Findings in ``rows`` (numbered from ``first_row``), row by row, left to right."""
         findings: list[Finding] = []
         scan, loc, width, memo = self.scanner.scan, self.location, len(self.header), self._memo
-        r = first_row - 1
         for r, row in enumerate(rows, first_row):
             for col, label, lost_ok, col_types in self._plan:
                 c = col.index
@@ -445,7 +443,6 @@ class TableScan:
                 if text:
                     where = {**loc, "row": r, "column": f"列{c + 1}"}
                     findings.extend(f.with_location(**where) for f in scan(text))
-        self.rows_seen += r - first_row + 1
         return findings
 
     def column_classes(self) -> list[ColumnClass]:
@@ -492,9 +489,9 @@ def iter_table(table: Table, scanner, *, path: str | None = None,
                 yield from (f.with_location(**loc) for f in scanner.scan(text))
     scan = TableScan(header, data, scanner, loc)
     yield from scan.scan_rows(data, table.first_row)
+    next_row = table.first_row + len(data)
     del head, data  # a streamed table's first rows are not kept while the rest is read
     if rows is not None:
-        next_row = table.first_row + scan.rows_seen
         while batch := list(itertools.islice(rows, _BATCH_ROWS)):
             yield from scan.scan_rows(batch, next_row)
             next_row += len(batch)

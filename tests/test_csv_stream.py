@@ -181,3 +181,21 @@ def test_scan_csv_stream_memory_does_not_grow_with_findings(tmp_path, small_batc
     large, n_large = peak(8)
     assert n_large == 8 * n_small > 0
     assert large < small * 1.5 + 300_000, (small, large)
+
+
+def test_stream_reads_past_a_blank_head(tmp_path):
+    phone = synth.mobile_number(random.Random(14))
+    path = tmp_path / "blank_head.csv"
+    path.write_bytes(b"\r\n" * 9000 + f"姓名,联系电话\n张三,{phone}\n".encode())
+    whole = [scan_table(t, SCANNER)[0] for t in csvfile.read(path)]
+    streamed = [scan_table(t, SCANNER)[0] for t in csvfile.read_stream(path)]
+    assert streamed == whole and phone in {f.value for f in streamed[0]}
+
+
+def test_stream_judges_binary_on_the_same_sample_as_a_whole_read(tmp_path):
+    path = tmp_path / "half.csv"
+    path.write_bytes(b"a,b\n1,2\n" * 640 + bytes(range(256)) * 28)
+    with pytest.raises(ReadError, match="binary"):
+        list(csvfile.read(path))
+    with pytest.raises(ReadError, match="binary"):
+        list(csvfile.read_stream(path))

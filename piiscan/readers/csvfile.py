@@ -13,7 +13,7 @@ import csv
 import io
 import itertools
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterable, Iterator
 
 from ..tables import Table
 from . import ReadError
@@ -54,15 +54,9 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Table]:
     if looks_binary(data):
         raise ReadError("binary content in a CSV file")
     text, _ = decode(data)
-    text = text.lstrip("\ufeff")
     if not text.strip():
         return
-    delimiter = sniff_delimiter(text, name)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ReadError(f"malformed CSV: {exc}") from None
-    yield Table(rows)
+    yield Table(list(_rows(io.StringIO(text, newline=""), sniff_delimiter(text, name))))
 
 
 def read(path: Path) -> Iterator[Table]:
@@ -79,27 +73,33 @@ def read_stream(path: Path) -> Iterator[Table]:
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
     with raw:
-        if looks_binary(raw.peek(16384)[:16384]):
+        # The same sample as read_bytes judges (peek() would give only the buffer).
+        sample = raw.read(16384)
+        raw.seek(0)
+        if looks_binary(sample):
             raise ReadError("binary content in a CSV file")
         stream = text_stream(raw)
-        # The delimiter is sniffed from whole lines at the head of the file.
-        head = stream.read(16384)
-        head += stream.readline()
+        # The delimiter is sniffed from whole lines at the head of the file,
+        # read on past any blank lines it opens with.
+        head = stream.read(16384) + stream.readline()
+        while head and not head.strip():
+            more = stream.read(16384)
+            if not more:
+                break
+            head += more + stream.readline()
         if not head.strip():
             return
-        delimiter = sniff_delimiter(head.lstrip("\ufeff"), path.name)
+        delimiter = sniff_delimiter(head, path.name)
         yield Table(_rows(itertools.chain(io.StringIO(head, newline=""), stream), delimiter))
 
 
-def _rows(lines: Iterator[str] | IO[str], delimiter: str) -> Iterator[list[str]]:
+def _rows(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """Rows of CSV ``lines``; a parse error is a :class:`ReadError` naming the line.
+
+    (The codecs that detection picks, utf-8-sig and utf-16, consume a BOM.)
+    """
     reader = csv.reader(lines, delimiter=delimiter)
     try:
-        first = next(reader, None)
-        if first is None:
-            return
-        if first:
-            first[0] = first[0].lstrip("\ufeff")
-        yield first
         yield from reader
     except csv.Error as exc:
         raise ReadError(f"malformed CSV (line {reader.line_num}): {exc}") from None
