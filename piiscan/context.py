@@ -61,8 +61,8 @@ def label_mentions(label: str, words: frozenset[str] | tuple[str, ...]) -> bool:
 def _label_kinds(label: str) -> frozenset[str]:
     """What a column header says, once per header rather than once per cell."""
     ctx = load()
-    hits = ctx.pattern.findall(label)
-    return ctx.kinds[hits[-1].lower()] if hits else frozenset()
+    hit = ctx.last.search(label)  # the word ending last, as for running text
+    return ctx.kinds[hit.group().lower()] if hit else frozenset()
 
 
 @functools.lru_cache(maxsize=None)

@@ -76,7 +76,7 @@ class Finding:
         # time of scanning a dense CSV file).
         if not _LOCATION_FIELDS.issuperset(where):
             raise TypeError(f"not location fields: {', '.join(sorted(set(where) - _LOCATION_FIELDS))}")
-        new = object.__new__(Finding)
+        new = object.__new__(type(self))
         state = new.__dict__
         state.update(self.__dict__)
         state.update(where)

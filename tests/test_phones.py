@@ -105,3 +105,12 @@ def test_context_is_the_word_ending_nearest(before, kinds):
 
     text = before + "13800138000"
     assert context.load().nearest(text, len(before), len(text)) == kinds
+
+
+def test_a_column_header_reads_like_the_same_words_in_text():
+    from piiscan import context
+
+    ctx = context.load()
+    for header in ("固定电话号码", "代发票号", "身份证及银行卡号"):
+        text = header + "：13800138000"
+        assert ctx.nearest("13800138000", 0, 11, header) == ctx.nearest(text, len(header) + 1, len(text)), header
