@@ -131,9 +131,39 @@ def test_luhn_matches_its_definition(digits):
 _id_like = st.text(alphabet="0123456789Xx -", min_size=15, max_size=21)
 
 
+def _id_by_definition(value: str) -> bool:
+    """GB 11643 from the standard's text: weights 2^(17-i) mod 11, check characters 1 0 X 9 … 2."""
+    import datetime
+
+    from piiscan import regions
+
+    v = value.replace(" ", "").replace("-", "").upper()
+    if len(v) != 18 or not v[:17].isdigit() or v[17] not in "0123456789X" or v[:2] not in regions.province_codes():
+        return False
+    try:
+        born = datetime.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        return False
+    if born.year < 1900 or born > datetime.date.today():
+        return False
+    total = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(v[:17]))
+    return v[17] == "10X98765432"[total % 11]
+
+
 @given(st.one_of(_id_like, st.integers(0, 2**32 - 1).map(lambda s: synth.resident_id_number(random.Random(s)))))
-def test_compact_fast_paths_agree_with_is_valid(value):
+def test_resident_id_validators_agree_with_the_standard(value):
+    expected = _id_by_definition(value)
+    assert resident_id.is_valid(value) == expected
+    assert resident_id.is_valid_compact(resident_id.compact(value)) == expected
+
+
+@given(st.text(alphabet="0123456789 ", min_size=14, max_size=23))
+def test_bank_card_fast_path_agrees(value):
+    from piiscan import patterns
     from piiscan.validators import bank_card
 
-    assert resident_id.is_valid_compact(resident_id.compact(value)) == resident_id.is_valid(value)
-    assert bank_card.is_valid_compact(bank_card.compact(value)) == bank_card.is_valid(value)
+    digits = value.replace(" ", "")
+    prefixes = tuple(patterns.lines("card_prefixes.txt"))
+    expected = 16 <= len(digits) <= 19 and digits.startswith(prefixes) and _luhn_by_definition(digits) == 0
+    assert bank_card.is_valid(value) == expected
+    assert bank_card.is_valid_compact(bank_card.compact(value)) == expected
