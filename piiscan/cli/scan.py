@@ -85,6 +85,8 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
         results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or available_cores())
         results = _with_progress(results, files, progress)
     out = sys.stdout
+    if fmt != "table" and out.isatty() and (sys.stderr.isatty() if progress is None else progress):
+        results = list(results)  # output written under a live progress bar on the same terminal is mangled
     tally = _Tally()
     results = tally.counted(results)
     if fmt == "table":
