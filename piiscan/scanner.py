@@ -1,9 +1,10 @@
-"""The scanner: detectors compiled once, each one pass over the text, overlaps resolved once.
+"""The scanner: detectors compiled once and composed, overlaps resolved once.
 
-Each detector finds its own candidates with the fastest pass its pattern
-allows (``re`` skipping to digits for numbers, ``regex`` jumping to ``@`` for
-e-mail, suffix anchors for addresses); sharing one alternation made every
-pass as slow as its slowest member.
+Each detector finds its own candidates with the fastest search its
+patterns allow (``re`` skipping to digits for numbers, ``regex`` jumping to
+``@`` for e-mail, suffix anchors for addresses, label, title and token
+patterns for names); sharing one alternation made every search as slow as
+its slowest member.
 """
 from __future__ import annotations
 
