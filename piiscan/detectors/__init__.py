@@ -27,4 +27,5 @@ class Detector(Protocol):
 
 #: What the built-in detectors require (see ``requires`` above).
 DIGIT = re.compile("[0-9０-９]")
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK Extension A and the Unified Ideographs, for character classes
+HAN = re.compile(f"[{HAN_RANGES}]")

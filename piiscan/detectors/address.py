@@ -48,9 +48,9 @@ import regex
 from .. import gazetteer, patterns
 from ..finding import CN_ADDRESS, Finding
 from ..context import label_mentions
-from . import HAN
+from . import HAN, HAN_RANGES
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+_HAN = HAN_RANGES
 # Kept simple on purpose: optional letters or prefixes at the right end of a
 # component stop the reverse search from skipping ahead (measured: 1 MB/s
 # instead of several hundred).

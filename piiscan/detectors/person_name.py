@@ -37,10 +37,10 @@ from typing import Iterator
 from .. import gazetteer, patterns
 from ..finding import PERSON_NAME, Finding
 from ..context import label_mentions
-from . import HAN
+from . import HAN, HAN_RANGES
 from .numbers import NumberDetector
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN = HAN_RANGES
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 # Characters that may stand right before a name in running text (致张三同志,
