@@ -27,7 +27,7 @@ from .readers import registry
 from .readers.text import NEWLINE as _NEWLINE
 from .readers.text import looks_binary
 from .scanner import Scanner
-from .tables import ColumnClass, Table, scan_table
+from .tables import ColumnClass, Table, iter_table, scan_table
 
 #: Text files larger than this are streamed in chunks instead of read whole.
 STREAM_THRESHOLD = 64 * 1024 * 1024
@@ -120,13 +120,9 @@ def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = 
     if registry.is_archive(path.name):
         return _scan_archive(path, shown, size, scanner, max_file_size)
     result = FileResult(shown, size=size)
-    module = registry.module_for(path.name)
-    if size > STREAM_THRESHOLD and module.__name__.endswith(".text"):
-        _scan_text_stream(path, scanner, result)
-        return [result]
-    if size > STREAM_THRESHOLD and hasattr(module, "read_stream"):
-        # A big table (CSV) is parsed while it is scanned, never held whole.
-        _scan_read(lambda: module.read_stream(path), scanner, result)
+    if _streams(path, size):
+        found = list(_stream_findings(path, scanner, result))
+        result.findings = [] if result.error else found
         return [result]
     try:
         data = path.read_bytes()
@@ -147,20 +143,43 @@ def _folder_error(path: Path) -> str:
     return "a folder, not a file: it could not be listed while walking"
 
 
-def _scan_text_stream(path: Path, scanner: Scanner, result: FileResult) -> None:
-    """Big text files are scanned in overlapping chunks: memory stays flat, results equal a whole read."""
+def _streams(path: Path, size: int) -> bool:
+    """Whether a file is read as it is scanned: text or a CSV table over :data:`STREAM_THRESHOLD`."""
+    if size <= STREAM_THRESHOLD:
+        return False
+    module = registry.module_for(path.name)
+    return module.__name__.endswith(".text") or hasattr(module, "read_stream")
+
+
+def _stream_findings(path: Path, scanner: Scanner, result: FileResult) -> Iterator[Finding]:
+    """The findings of a big text or CSV file as they are found: memory stays flat.
+
+    Why the file was skipped or could not be read (part-way) is recorded on ``result``.
+    """
     from .stream import scan_stream
 
+    module = registry.module_for(path.name)
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-        if looks_binary(head):
-            result.skipped = "binary file (unsupported format)"
+        if module.__name__.endswith(".text"):
+            with path.open("rb") as fh:
+                head = fh.read(8192)
+            if looks_binary(head):
+                result.skipped = "binary file (unsupported format)"
+                return
+            yield from scan_stream(path, scanner, path=result.path)
             return
-        result.findings = list(scan_stream(path, scanner, path=result.path))
+        for table in module.read_stream(path):
+            classes: list[ColumnClass] = []
+            yield from iter_table(table, scanner, path=result.path, classes=classes)
+            result.notes.extend(_class_notes(table, classes))
+    except ReadError as exc:
+        result.error = str(exc)
     except OSError as exc:
-        result.findings = []
         result.error = exc.strerror or str(exc)
+    except MemoryError:
+        result.error = "out of memory while reading"
+    except Exception as exc:  # a reader library failing on hostile input must not stop the scan
+        result.error = f"cannot read ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) -> None:
@@ -168,13 +187,8 @@ def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) ->
     if module.__name__.endswith(".text") and looks_binary(data):
         result.skipped = "binary file (unsupported format)"
         return
-    _scan_read(lambda: module.read_bytes(data, name), scanner, result)
-
-
-def _scan_read(read: Callable[[], Iterable[Any]], scanner: Scanner, result: FileResult) -> None:
-    """Scan what ``read()`` yields into ``result``; a reader failing is the file's error, never an exception."""
     try:
-        _scan_items(read(), scanner, result)
+        _scan_items(module.read_bytes(data, name), scanner, result)
     except ReadError as exc:
         result.findings = []
         result.error = str(exc)
@@ -441,14 +455,40 @@ def scan_results(
     follow_symlinks: bool = False,
     max_file_size: int | None = None,
     jobs: int = 1,
+    stream_big: bool = False,
 ) -> Iterator[FileResult]:
     """:class:`FileResult` per file (per member for zips), in a stable (sorted walk) order.
 
     With ``jobs > 1`` batches of files are scanned in worker processes; the
     results are the same as with ``jobs=1`` and come in the same order.
+
+    With ``stream_big``, a text or CSV file over :data:`STREAM_THRESHOLD` is
+    scanned in this process while its result is read: its ``findings`` is an
+    iterator to consume once, and its ``error``, ``skipped`` and ``notes``
+    are known only after that. Memory then stays flat whatever the size and
+    density of the file (``piiscan scan --format jsonl`` does this).
     """
     scanner = scanner or _default_scanner()
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
+    if not stream_big:
+        yield from _scan_files(files, scanner, max_file_size, jobs)
+        return
+    others: list[Path] = []
+    for file in files:
+        size = _size(file)
+        if (max_file_size is not None and size > max_file_size) or registry.unsupported_reason(file.name) \
+                or registry.is_archive(file.name) or not _streams(file, size):
+            others.append(file)
+            continue
+        yield from _scan_files(others, scanner, max_file_size, jobs)
+        others = []
+        result = FileResult(str(file), size=size)
+        result.findings = _stream_findings(file, scanner, result)  # type: ignore[assignment]
+        yield result
+    yield from _scan_files(others, scanner, max_file_size, jobs)
+
+
+def _scan_files(files: list[Path], scanner: Scanner, max_file_size: int | None, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(files) < 2:
         for file in files:
             yield from scan_file_results(file, scanner, max_file_size)

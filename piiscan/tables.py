@@ -473,7 +473,11 @@ def iter_table(table: Table, scanner, *, path: str | None = None,
                classes: list[ColumnClass] | None = None) -> Iterator[Finding]:
     """The findings of :func:`scan_table`, batch by batch; ``classes`` (a list) receives the column classes at the end."""
     rows = None if isinstance(table.rows, Sequence) else iter(table.rows)
-    head = list(itertools.islice(rows, STREAM_HEAD_ROWS)) if rows is not None else table.rows
+    failed: Exception | None = None  # a streamed table that breaks part-way: what came before still counts
+    if rows is None:
+        head = table.rows
+    else:
+        head, failed = _take(rows, STREAM_HEAD_ROWS)
     if table.header is not None:
         header, data, preface = list(table.header), head, []
         width = max([len(header)] + [len(r) for r in data])
@@ -491,9 +495,24 @@ def iter_table(table: Table, scanner, *, path: str | None = None,
     yield from scan.scan_rows(data, table.first_row)
     next_row = table.first_row + len(data)
     del head, data  # a streamed table's first rows are not kept while the rest is read
-    if rows is not None:
-        while batch := list(itertools.islice(rows, _BATCH_ROWS)):
-            yield from scan.scan_rows(batch, next_row)
-            next_row += len(batch)
+    while rows is not None and failed is None:
+        batch, failed = _take(rows, _BATCH_ROWS)
+        if not batch:
+            break
+        yield from scan.scan_rows(batch, next_row)
+        next_row += len(batch)
     if classes is not None:
         classes[:] = scan.column_classes()
+    if failed is not None:
+        raise failed
+
+
+def _take(rows: Iterator[Sequence[Any]], n: int) -> tuple[list[Sequence[Any]], Exception | None]:
+    """Up to ``n`` rows, and the error that stopped the reader before that, if one did."""
+    out: list[Sequence[Any]] = []
+    try:
+        for row in itertools.islice(rows, n):
+            out.append(row)
+    except Exception as exc:  # the reader's error is raised again once these rows are scanned
+        return out, exc
+    return out, None

@@ -199,3 +199,51 @@ def test_stream_judges_binary_on_the_same_sample_as_a_whole_read(tmp_path):
         list(csvfile.read(path))
     with pytest.raises(ReadError, match="binary"):
         list(csvfile.read_stream(path))
+
+
+def _jsonl(res) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in res.output.splitlines()]
+
+
+def test_cli_jsonl_streams_a_big_csv(tmp_path, monkeypatch, small_batches):
+    from click.testing import CliRunner
+
+    from piiscan import files
+    from piiscan.cli import main
+
+    rows = _rows(random.Random(15), 200)
+    path = tmp_path / "big.csv"
+    _write(path, rows)
+    (tmp_path / "small.txt").write_text(f"联系电话：{synth.mobile_number(random.Random(16))}", encoding="utf-8")
+    expected = [f.to_dict() for f in files.scan_file(path)]
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 1000)
+    calls = []
+    real = files._stream_findings
+    monkeypatch.setattr(files, "_stream_findings", lambda *a: calls.append(a[0]) or real(*a))
+    res = CliRunner().invoke(main, ["scan", str(tmp_path), "--format", "jsonl", "--jobs", "2"])
+    assert res.exit_code == 1, res.output
+    lines = _jsonl(res)
+    assert [d for d in lines if d.get("path") == str(path)] == expected
+    assert len(lines) == len(expected) + 1 and calls == [path]
+
+
+def test_cli_jsonl_keeps_what_was_found_before_a_big_csv_breaks(tmp_path, monkeypatch, small_batches):
+    # Streamed, the rows before a parse error have already been reported; the error follows.
+    from click.testing import CliRunner
+
+    from piiscan import files
+    from piiscan.cli import main
+
+    rows = _rows(random.Random(17), 100)
+    path = tmp_path / "broken.csv"
+    _write(path, rows)
+    with path.open("ab") as fh:
+        fh.write("张三,\"未闭合\n".encode() + "说明文字，".encode() * 60_000)
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 1000)
+    res = CliRunner().invoke(main, ["scan", str(path), "--format", "jsonl"])
+    assert res.exit_code == 2
+    lines = _jsonl(res)
+    assert sum(1 for d in lines if d.get("type") == "CN_RESIDENT_ID") == 100
+    assert "malformed CSV" in lines[-1]["error"]

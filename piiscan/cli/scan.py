@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import click
 
 from ..files import FileResult, available_cores, iter_files, scan_results
-from ..finding import ENTITY_TYPES, LABELS
+from ..finding import ENTITY_TYPES, LABELS, Finding
 from ..masking import mask_value
 from ..scanner import Scanner
 
@@ -79,28 +79,30 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
     """
     scanner = Scanner(types=types, min_confidence=min_confidence)
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
+    out = sys.stdout
+    # JSON and JSONL are written file by file as results come in, each result
+    # dropped once written, and a big text or CSV file's findings as they are
+    # found: a scan of millions of files, or of one huge export, holds one
+    # batch of findings at a time, and a pipe sees output from the start. Not
+    # under a live progress bar on the same terminal, which would mangle it.
+    streaming = fmt != "table" and not (out.isatty() and (sys.stderr.isatty() if progress is None else progress))
     if scheduler or engine == "dask":
         results = _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress)
     else:
-        results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or available_cores())
+        results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or available_cores(),
+                               stream_big=streaming)
         results = _with_progress(results, files, progress)
-    out = sys.stdout
-    if fmt != "table" and out.isatty() and (sys.stderr.isatty() if progress is None else progress):
-        results = list(results)  # output written under a live progress bar on the same terminal is mangled
-    tally = _Tally()
-    results = tally.counted(results)
-    if fmt == "table":
+    if not streaming:
         results = list(results)
-        _print_table(results, show_values, tally.summary())
-    # JSON and JSONL are written file by file as results come in and each
-    # result is dropped once written: a scan of millions of files holds one
-    # file's findings at a time, and a pipe sees output from the start.
+    tally = _Tally()
+    if fmt == "table":
+        _print_table(results, show_values, tally)
     elif fmt == "json":
         for piece in _json_pieces(results, tally, show_values):
             out.write(piece)
     else:
         for r in results:
-            for line in _jsonl_lines(r, show_values):
+            for line in _jsonl_lines(r, tally, show_values):
                 out.write(line + "\n")
     sys.exit(tally.exit_code())
 
@@ -157,17 +159,24 @@ class _Tally:
         self.skipped: list[dict] = []
         self.notes: list[dict] = []
 
-    def counted(self, results: Iterable[FileResult]) -> Iterable[FileResult]:
-        for r in results:
-            self.files += 1
-            self.files_with_findings += bool(r.findings)
-            self.by_type.update(f.type for f in r.findings)
-            if r.error:
-                self.errors.append({"path": r.path, "error": r.error})
-            if r.skipped:
-                self.skipped.append({"path": r.path, "reason": r.skipped})
-            self.notes.extend({"path": r.path, "note": n} for n in r.notes)
-            yield r
+    def findings(self, r: FileResult) -> Iterator[Finding]:
+        """``r``'s findings, counted as they are read; then its error, skip and notes.
+
+        A big file's findings come from an iterator that can be read only
+        once, and its error is known only after it, so both happen here.
+        """
+        n = 0
+        for f in r.findings:
+            self.by_type[f.type] += 1
+            n += 1
+            yield f
+        self.files += 1
+        self.files_with_findings += bool(n)
+        if r.error:
+            self.errors.append({"path": r.path, "error": r.error})
+        if r.skipped:
+            self.skipped.append({"path": r.path, "reason": r.skipped})
+        self.notes.extend({"path": r.path, "note": n} for n in r.notes)
 
     def summary(self) -> dict:
         return {
@@ -198,7 +207,7 @@ def _json_pieces(results: Iterable[FileResult], tally: _Tally, show_values: bool
     yield '{\n  "findings": ['
     first = True
     for r in results:
-        for f in r.findings:
+        for f in tally.findings(r):
             yield ("\n    " if first else ",\n    ") + indented(f.to_dict(show_value=show_values)).replace("\n", "\n  ")
             first = False
     yield "]" if first else "\n  ]"
@@ -208,8 +217,8 @@ def _json_pieces(results: Iterable[FileResult], tally: _Tally, show_values: bool
     yield "\n}\n"
 
 
-def _jsonl_lines(r: FileResult, show_values: bool) -> Iterable[str]:
-    for f in r.findings:
+def _jsonl_lines(r: FileResult, tally: _Tally, show_values: bool) -> Iterable[str]:
+    for f in tally.findings(r):
         yield json.dumps(f.to_dict(show_value=show_values), ensure_ascii=False)
     if r.error:
         yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
@@ -235,7 +244,7 @@ def where(f) -> str:
     return " ".join(parts)
 
 
-def _print_table(results: list[FileResult], show_values: bool, summary: dict) -> None:
+def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -243,7 +252,7 @@ def _print_table(results: list[FileResult], show_values: bool, summary: dict) ->
 
     # Piped output is read by people in a pager or a CI log: do not fold it at 80 columns.
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-    findings = [f for r in results for f in r.findings]
+    findings = [f for r in results for f in tally.findings(r)]
     if findings:
         table = Table(show_lines=False, header_style="bold")
         for col in ("location", "type", "value", "conf", "detector"):
@@ -261,7 +270,7 @@ def _print_table(results: list[FileResult], show_values: bool, summary: dict) ->
             err.print(f"[yellow]skipped[/yellow] {escape(r.path)}: {escape(r.skipped)}", markup=True, highlight=False)
         for n in r.notes:
             err.print(f"[yellow]note[/yellow] {escape(r.path)}: {escape(n)}", markup=True, highlight=False)
-    s = summary
+    s = tally.summary()
     by_type = ", ".join(f"{k} {v}" for k, v in s["by_type"].items()) or "none"
     err.print(
         f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s) [{by_type}]"
