@@ -258,76 +258,81 @@ def test_big_text_files_are_streamed_with_the_same_findings(tmp_path, rng, scann
     assert streamed == whole
 
 
+class _InlinePool:
+    """A process pool stand-in that runs each batch at once in this process.
+
+    ``dies_at``: the submission whose worker is killed; later submissions
+    find the pool broken, as concurrent.futures reports it.
+    """
+
+    def __init__(self, *args, initializer=None, initargs=(), dies_at: int | None = None, **kwargs):
+        initializer(*initargs)
+        self.dies_at = dies_at
+        self.submitted: list[int] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, batch):
+        import concurrent.futures
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted.append(len(batch))
+        n = len(self.submitted)
+        if self.dies_at is not None and n > self.dies_at:
+            raise BrokenProcessPool("pool is broken")
+        fut = concurrent.futures.Future()
+        if n == self.dies_at:
+            fut.set_exception(BrokenProcessPool("worker killed"))
+        else:
+            fut.set_result(fn(batch))
+        return fut
+
+
+def _inline_pool(monkeypatch, **options) -> list:
+    """Patch the process pool with :class:`_InlinePool`; returns the list its pools are appended to."""
+    import concurrent.futures
+
+    pools: list = []
+
+    def make(*args, **kwargs):
+        pools.append(_InlinePool(*args, **kwargs, **options))
+        return pools[-1]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", make)
+    return pools
+
+
+def _forty_files(tmp_path, text: str) -> list:
+    for i in range(40):
+        (tmp_path / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    return sorted(tmp_path.iterdir())
+
+
 def test_parallel_scan_keeps_only_a_few_batches_in_flight(tmp_path, monkeypatch):
     # A reader that writes results out as they come (scan --format jsonl) must
     # not find the whole run's results held in finished futures.
-    import concurrent.futures
-
     from piiscan import files as files_mod
 
-    submitted: list[int] = []
-
-    class Inline:
-        def __init__(self, *args, initializer=None, initargs=(), **kwargs):
-            initializer(*initargs)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def submit(self, fn, batch):
-            submitted.append(len(batch))
-            fut = concurrent.futures.Future()
-            fut.set_result(fn(batch))
-            return fut
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Inline)
-    for i in range(40):
-        (tmp_path / f"{i:02d}.txt").write_text("无", encoding="utf-8")
-    paths = sorted(tmp_path.iterdir())
-    gen = files_mod._scan_parallel(paths, files_mod._default_scanner(), None, jobs=2)
+    pools = _inline_pool(monkeypatch)
+    paths = _forty_files(tmp_path, "无")
     consumed = 0
-    for _ in gen:
+    for _ in files_mod._scan_parallel(paths, files_mod._default_scanner(), None, jobs=2):
         consumed += 1
+        submitted = pools[0].submitted
         # never more than the window (2 x jobs batches) and the next batch ahead of what was read
         assert sum(submitted) <= consumed + 5 * max(submitted)
-    assert consumed == 40 and sum(submitted) == 40
+    assert consumed == 40 and sum(pools[0].submitted) == 40
 
 
 def test_parallel_scan_reports_every_file_of_a_dead_worker(tmp_path, monkeypatch):
-    import concurrent.futures
-    from concurrent.futures.process import BrokenProcessPool
-
     from piiscan import files as files_mod
 
-    class DiesAfterTwo:
-        def __init__(self, *args, initializer=None, initargs=(), **kwargs):
-            initializer(*initargs)
-            self.n = 0
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def submit(self, fn, batch):
-            self.n += 1
-            if self.n > 3:
-                raise BrokenProcessPool("pool is broken")
-            fut = concurrent.futures.Future()
-            if self.n == 3:
-                fut.set_exception(BrokenProcessPool("worker killed"))
-            else:
-                fut.set_result(fn(batch))
-            return fut
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DiesAfterTwo)
-    for i in range(40):
-        (tmp_path / f"{i:02d}.txt").write_text("联系电话：13800138000", encoding="utf-8")
-    paths = sorted(tmp_path.iterdir())
+    _inline_pool(monkeypatch, dies_at=3)
+    paths = _forty_files(tmp_path, "联系电话：13800138000")
     results = list(files_mod._scan_parallel(paths, files_mod._default_scanner(), None, jobs=2))
     assert [r.path for r in results] == [str(p) for p in paths]
     ok = [r for r in results if not r.error]
