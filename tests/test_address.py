@@ -99,3 +99,8 @@ def test_search_windows_do_not_cut_words_into_addresses(gap):
         text = "户籍地：始兴县寿北镇高云村委会二组83号，" + filler[:gap] + tail
         found = [f.value for f in AddressDetector().detect(text, label="家庭住址")]
         assert found == ["始兴县寿北镇高云村委会二组83号"], found
+
+
+def test_a_village_suffix_inside_an_autonomous_county_name(scanner):
+    assert values(scanner, "会议在河北省孟村回族自治县召开，青岛市邮政管理局参加") == []
+    assert values(scanner, "家庭住址：河北省沧州市孟村回族自治县辛店镇王庄子村3组") == ["河北省沧州市孟村回族自治县辛店镇王庄子村3组"]

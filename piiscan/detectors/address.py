@@ -60,8 +60,8 @@ _DASHNUM = r"(?:[0-9]{1,4}(?:[-－][0-9]{1,4}){1,2}[室号])"
 # word: 城乡/乡村/城镇/农村/道路/思路/上街 are not place components.
 _TOWN_GUARD = {"镇": r"(?<![城乡集重])", "乡": r"(?<![城家故老返下])"}
 _TOWN_AHEAD = {"乡": r"(?![村镇])"}
-# 马村区, 新村镇: a 村 inside an administrative name.
-_VILLAGE_AHEAD = {"村": r"(?![区县市])"}
+# 马村区, 新村镇, 孟村回族自治县: a 村 inside an administrative name.
+_VILLAGE_AHEAD = {"村": r"(?![区县市]|[\u4e00-\u9fff]{1,3}族自治)"}
 _VILLAGE_GUARD = {"村": r"(?<![乡农渔])", "社区": ""}
 _ROAD_GUARD = {"路": r"(?<![道公铁马思线出网套电管退门销水陆一之进来回走])", "街": r"(?<![上逛老商步])"}
 _COMMITTEE = regex.compile(r"(?:委员会|村委会|居委会)$")
