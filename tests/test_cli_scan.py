@@ -157,3 +157,19 @@ def test_json_and_jsonl_are_written_while_scanning(tmp_path, rng, monkeypatch):
             scan_cli.scan.main([str(tmp_path), "--format", fmt], standalone_mode=False)
         assert len(written_before) == 6
         assert written_before == sorted(written_before) and written_before[-1] > written_before[1] > 0, fmt
+
+
+def test_a_crash_exits_2_without_quoting_the_document(tmp_path, monkeypatch):
+    import piiscan.cli.scan as scan_cli
+
+    secret = "13800138000"
+
+    def boom(*args, **kwargs):
+        raise RuntimeError(f"reader choked on {secret}")
+
+    monkeypatch.setattr(scan_cli, "scan_results", boom)
+    monkeypatch.delenv("PIISCAN_DEBUG", raising=False)
+    (tmp_path / "a.txt").write_text("无", encoding="utf-8")
+    res = CliRunner().invoke(main, ["scan", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "internal error (RuntimeError)" in res.stderr and secret not in res.stderr + res.stdout
