@@ -165,13 +165,13 @@ class _Tally:
         A big file's findings come from an iterator that can be read only
         once, and its error is known only after it, so both happen here.
         """
-        n = 0
+        count = 0
         for f in r.findings:
             self.by_type[f.type] += 1
-            n += 1
+            count += 1
             yield f
         self.files += 1
-        self.files_with_findings += bool(n)
+        self.files_with_findings += bool(count)
         if r.error:
             self.errors.append({"path": r.path, "error": r.error})
         if r.skipped:
