@@ -122,10 +122,15 @@ def scan_results(
     futures = client.map(_scan_batch, groups, scanner=remote_scanner, max_file_size=max_file_size,
                          pure=False, key=[f"piiscan-files-{i}-{os.urandom(4).hex()}" for i in range(len(groups))])
     try:
-        for fut in futures:
-            yield from fut.result()
+        for i, fut in enumerate(futures):
+            results = fut.result()
+            # Let the cluster forget a batch once it is here: a run over
+            # millions of files must not keep every result in worker memory.
+            futures[i] = None
+            fut.release()
+            yield from results
     finally:
-        client.cancel(futures)
+        client.cancel([f for f in futures if f is not None])
 
 
 def scan_files(paths: Iterable[str | os.PathLike] | str | os.PathLike, client: "Client",

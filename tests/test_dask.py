@@ -87,6 +87,20 @@ def test_scan_results_keep_errors_and_order(client, folder):
     assert any(r.skipped for r in remote)
 
 
+def test_cli_scheduler_gives_the_local_output(client, folder):
+    # `piiscan scan --scheduler ADDRESS` against the same folder scanned locally: the
+    # same JSON lines in the same order, written as the cluster's results come in.
+    from click.testing import CliRunner
+
+    from piiscan.cli import main
+
+    local = CliRunner().invoke(main, ["scan", str(folder), "--format", "jsonl", "--jobs", "1"])
+    remote = CliRunner().invoke(main, ["scan", str(folder), "--format", "jsonl",
+                                       "--scheduler", client.scheduler.address])
+    assert local.exit_code == remote.exit_code == 1
+    assert remote.output == local.output and remote.output.count("\n") > 100
+
+
 def _frame(n: int) -> "pd.DataFrame":
     rng = random.Random(5)
     return pd.DataFrame({

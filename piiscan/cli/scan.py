@@ -107,7 +107,8 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
     sys.exit(tally.exit_code())
 
 
-def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> list[FileResult]:
+def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> Iterator[FileResult]:
+    """Results from the cluster as they come; connecting (and failing to) happens before the first is asked for."""
     try:
         from distributed import Client
 
@@ -115,10 +116,15 @@ def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> l
     except ImportError:
         raise click.UsageError('--engine dask needs Dask: pip install "piiscan[dask]"') from None
     client = Client(scheduler) if scheduler else pdask.local_client(n_workers=jobs or available_cores())
-    try:
-        return list(_with_progress(pdask.scan_results(files, client, scanner, max_file_size=max_file_size), files, progress))
-    finally:
-        client.close()
+
+    def results() -> Iterator[FileResult]:
+        try:
+            yield from _with_progress(pdask.scan_results(files, client, scanner, max_file_size=max_file_size),
+                                      files, progress)
+        finally:
+            client.close()
+
+    return results()
 
 
 def _with_progress(results: Iterable[FileResult], files: list, progress: bool | None):
