@@ -154,14 +154,20 @@ def canonical_label(kind: str) -> str:
 
 
 def find_header_row(rows: Sequence[Sequence[Any]], look: int = 10) -> int | None:
-    """Index of the header row among the first ``look`` rows, or None.
+    """Index of the header row among the first ``look`` non-blank rows, or None.
 
     The header is the first row with the most cells naming a known column
     (at least two, or one in a one-column table). A row with a cell that
     holds personal information (姓名：张三) is data, never the header.
     """
     best, best_score = None, 0
-    for i, row in enumerate(rows[:look]):
+    seen = 0
+    for i, row in enumerate(rows):
+        if not any(c not in (None, "") for c in row):
+            continue  # blank rows above the header (exports often start with some) do not count
+        seen += 1
+        if seen > look:
+            break
         score = sum(1 for c in row if isinstance(c, str) and header_kind(c) is not None)
         if score > best_score and not holds_personal_data(row):
             best, best_score = i, score
@@ -187,8 +193,9 @@ def split_header(rows: Sequence[Sequence[Any]], look: int = 10) -> tuple[list[st
     best = find_header_row(rows, look)
     if best is not None:
         return header_names(rows[best], width), [list(r) for r in rows[best + 1:]], [list(r) for r in rows[:best]]
-    if rows and _looks_like_header(rows[0]):
-        return header_names(rows[0], width), [list(r) for r in rows[1:]], []
+    first = next((i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)), None)
+    if first is not None and _looks_like_header(rows[first]):
+        return header_names(rows[first], width), [list(r) for r in rows[first + 1:]], [list(r) for r in rows[:first]]
     return header_names([], width), [list(r) for r in rows], []
 
 

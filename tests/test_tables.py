@@ -172,3 +172,12 @@ def test_repeated_values_are_reported_in_every_row(rng, scanner):
     assert sorted((f.type, f.row) for f in found) == sorted(
         [("CN_ADDRESS", r) for r in range(1, 41)] + [("CN_MOBILE", r) for r in range(1, 41)])
     assert all(f.value == address for f in found if f.type == "CN_ADDRESS")
+
+
+@pytest.mark.parametrize("blank", [0, 3, 15])
+def test_blank_rows_above_the_header(rng, scanner, blank):
+    names = [synth.person_name(rng) for _ in range(3)]
+    rows = [[""] * 3] * blank + [["户主姓名", "联系电话", "补贴金额"]] + [[n, synth.mobile_number(rng), "500.00"] for n in names]
+    found, classes = scan_table(Table(rows), scanner)
+    assert [c.column for c in classes] == ["户主姓名", "联系电话", "补贴金额"]
+    assert [(f.row, f.value) for f in found if f.type == "PERSON_NAME"] == list(enumerate(names, 1))
