@@ -85,6 +85,28 @@ class Finding:
     def shifted(self, offset: int) -> "Finding":
         return replace(self, start=self.start + offset, end=self.end + offset)
 
+    def place(self, sheet: str = "sheet {}", page: str = "page {}", row: str = "row {}",
+              column: str = "column {}") -> list[str]:
+        """Where in a document or table the finding is, one formatted part per field that is set.
+
+        Reports word it differently (a terminal line, a SARIF message), so
+        each part's format can be given; line and column of a text are not
+        parts here (``column`` is a part only when it names a table column).
+
+        >>> Finding("CN_MOBILE", 0, 11, "13800138000", 0.8, "cn_mobile").with_location(sheet="公示", row=3, column="电话").place()
+        ['sheet 公示', 'row 3', 'column 电话']
+        """
+        parts = []
+        if self.sheet is not None:
+            parts.append(sheet.format(self.sheet))
+        if self.page is not None:
+            parts.append(page.format(self.page))
+        if self.row is not None:
+            parts.append(row.format(self.row))
+        if isinstance(self.column, str):
+            parts.append(column.format(self.column))
+        return parts
+
     def to_dict(self, *, show_value: bool = False) -> dict[str, Any]:
         """A JSON-ready dict; the value is masked unless ``show_value``."""
         from .masking import mask_value

@@ -236,18 +236,10 @@ def _jsonl_lines(r: FileResult, tally: _Tally, show_values: bool) -> Iterable[st
 
 def where(f) -> str:
     """``path:line:col`` for text, ``path [sheet] p.N row R 列`` for documents and tables."""
-    parts = [f.path or "<text>"]
+    head = f.path or "<text>"
     if f.line is not None:
-        parts[0] += f":{f.line}:{f.column}"
-    if f.sheet is not None:
-        parts.append(f"[{f.sheet}]")
-    if f.page is not None:
-        parts.append(f"p.{f.page}")
-    if f.row is not None:
-        parts.append(f"row {f.row}")
-    if isinstance(f.column, str):
-        parts.append(f.column)
-    return " ".join(parts)
+        head += f":{f.line}:{f.column}"
+    return " ".join([head] + f.place(sheet="[{}]", page="p.{}", column="{}"))
 
 
 def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) -> None:

@@ -72,19 +72,8 @@ def _split_member(path: str | None) -> tuple[str, str | None]:
 
 
 def _where_text(f: Finding) -> str:
-    parts = []
     member = _split_member(f.path)[1]
-    if member:
-        parts.append(f"in {member}")
-    if f.sheet is not None:
-        parts.append(f"sheet {f.sheet}")
-    if f.page is not None:
-        parts.append(f"page {f.page}")
-    if f.row is not None:
-        parts.append(f"row {f.row}")
-    if isinstance(f.column, str):
-        parts.append(f"column {f.column}")
-    return ", ".join(parts)
+    return ", ".join(([f"in {member}"] if member else []) + f.place())
 
 
 def _region(f: Finding) -> dict[str, int]:
