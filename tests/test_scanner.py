@@ -2,7 +2,7 @@ import pytest
 
 import piiscan
 from piiscan import Scanner, synth
-from piiscan.finding import ENTITY_TYPES
+from piiscan.finding import ENTITY_TYPES, Finding
 
 
 def test_scanner_rejects_unknown_type():
@@ -74,3 +74,37 @@ def test_label_before_a_line_break_belongs_to_what_follows_it(rng):
     id_ = synth.resident_id_number(rng)
     (f,) = piiscan.scan_text(f"公民身份号码：\n{id_}", types=["CN_RESIDENT_ID"])
     assert f.confidence == 1.0
+
+
+class _PlateDetector:
+    """A user's own detector: licence plates, written against the Detector protocol."""
+
+    name = "plate"
+    types = frozenset({"CN_MOBILE"})  # any known type; the scanner filters by type
+
+    def __init__(self, requires=None):
+        self.calls = 0
+        if requires is not None:
+            self.requires = requires
+
+    def detect(self, text, label=None):
+        import re
+
+        self.calls += 1
+        for m in re.finditer(r"赣F·?[A-Z0-9]{5}", text):
+            yield Finding("CN_MOBILE", m.start(), m.end(), m.group(), 0.9, self.name)
+
+
+def test_custom_detectors_compose_and_may_declare_what_they_require():
+    import re
+
+    from piiscan.scanner import default_detectors
+
+    plain = _PlateDetector()
+    s = Scanner(detectors=default_detectors() + [plain])
+    text = "车牌赣F·12345，户主手机 13800138000"
+    assert [(f.detector, f.value) for f in s.scan(text)] == [("plate", "赣F·12345"), ("cn_mobile", "13800138000")]
+    needs_plate = _PlateDetector(requires=re.compile("赣"))
+    s = Scanner(detectors=[needs_plate])
+    assert s.scan("没有车牌") == [] and needs_plate.calls == 0
+    assert [f.value for f in s.scan("赣F12345")] == ["赣F12345"] and needs_plate.calls == 1
