@@ -6,6 +6,8 @@ saying what is wrong), ``is_valid(value)`` and ``format(value)``.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 
 class InvalidNumber(ValueError):
     """The value is not a valid number of this kind; the message says why."""
@@ -39,3 +41,17 @@ def strip_separators(value: str) -> str:
     '01012345678'
     """
     return to_ascii(value).translate(_SEPARATORS)
+
+
+def passes(check: Callable[[str], object], value: str) -> bool:
+    """Whether ``check(value)`` returns rather than raising :class:`InvalidNumber`: every ``is_valid``.
+
+    >>> from piiscan.validators import mobile
+    >>> passes(mobile.validate, "13800138000"), passes(mobile.validate, "14212345678")
+    (True, False)
+    """
+    try:
+        check(value)
+    except InvalidNumber:
+        return False
+    return True

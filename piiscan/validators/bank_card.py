@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 
 from .. import patterns
-from . import InvalidNumber, strip_separators
+from . import InvalidNumber, passes, strip_separators
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,20 +64,12 @@ def _validate_compact(value: str) -> str:
 
 
 def is_valid(value: str) -> bool:
-    try:
-        validate(value)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, value)
 
 
 def is_valid_compact(value: str) -> bool:
     """:func:`is_valid` for a value already in :func:`compact` form (the detector's hot path)."""
-    try:
-        _validate_compact(value)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(_validate_compact, value)
 
 
 def format(value: str) -> str:

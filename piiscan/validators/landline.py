@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from . import InvalidNumber, strip_separators
+from . import InvalidNumber, passes, strip_separators
 
 
 def compact(value: str) -> str:
@@ -60,11 +60,7 @@ def area_code(value: str) -> str:
 
 
 def is_valid(value: str) -> bool:
-    try:
-        validate(value)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, value)
 
 
 def format(value: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 
 from .. import patterns
-from . import InvalidNumber, strip_separators
+from . import InvalidNumber, passes, strip_separators
 
 
 @functools.lru_cache(maxsize=None)
@@ -45,11 +45,7 @@ def validate(value: str) -> str:
 
 
 def is_valid(value: str) -> bool:
-    try:
-        validate(value)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, value)
 
 
 def format(value: str) -> str:

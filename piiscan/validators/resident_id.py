@@ -30,7 +30,7 @@ import datetime
 from operator import mul
 
 from .. import regions
-from . import InvalidNumber, strip_separators
+from . import InvalidNumber, passes, strip_separators
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -117,11 +117,7 @@ def validate_legacy(value: str) -> str:
 
 
 def is_valid(value: str) -> bool:
-    try:
-        validate(value)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, value)
 
 
 def is_valid_compact(value: str) -> bool:
@@ -132,11 +128,7 @@ def is_valid_compact(value: str) -> bool:
     >>> is_valid_compact('11010519491231002X'), is_valid_compact('110105 19491231002X')
     (True, False)
     """
-    try:
-        _validate_compact(value)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(_validate_compact, value)
 
 
 def format(value: str) -> str:
