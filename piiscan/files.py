@@ -39,8 +39,10 @@ IGNORE_FILE = ".piiscanignore"
 class FileResult:
     """What scanning one file gave: findings, or why it was not (fully) scanned.
 
-    ``notes`` are things the user must know about a scanned file: pages not
-    scanned (image-only PDF pages), columns whose numbers lost digits in Excel.
+    ``notes`` are things the user should know about a scanned file (columns
+    whose numbers lost digits in Excel); ``unread`` lists content the reader
+    could not read (an image-only page without OCR, a picture of a value): the
+    file was not fully checked, so the CLI exits 2 for it, as for an error.
     """
 
     path: str
@@ -49,6 +51,12 @@ class FileResult:
     skipped: str | None = None  # deliberately not scanned: binary, too large, unsupported
     size: int = 0
     notes: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the file could not be checked in full: an error, or content left unread."""
+        return bool(self.error or self.unread)
 
 
 def reader_for(path: Path) -> Callable[[Path], Iterable[Any]]:
@@ -84,6 +92,7 @@ def scan_file_result(path: Path, scanner: Scanner, display_path: str | None = No
     for r in results:
         merged.findings.extend(r.findings)
         merged.notes.extend(f"{r.path}: {n}" for n in r.notes)
+        merged.unread.extend(f"{r.path}: {n}" for n in r.unread)
         if r.error:
             # A member that could not be read is not clean: the archive's result is an error.
             merged.error = "; ".join(filter(None, [merged.error, f"{r.path}: {r.error}"]))
@@ -202,7 +211,9 @@ def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) ->
 
 def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> None:
     for item in items:
-        if isinstance(item, registry.Note):
+        if isinstance(item, registry.Unread):
+            result.unread.append(str(item))
+        elif isinstance(item, registry.Note):
             result.notes.append(str(item))
         elif isinstance(item, Table):
             found, classes = scan_table(item, scanner, path=result.path)

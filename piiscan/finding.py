@@ -44,7 +44,16 @@ class Finding:
 
     Location fields are filled by whoever knows them: ``line``/``column``
     (1-based, text files) by the file scanner; ``row`` (1-based data row) and
-    ``column`` (the header text) by table readers, plus ``sheet`` or ``page``.
+    ``column`` (the header text) by table readers, plus ``sheet`` or ``page``;
+    ``part`` names a part of a file outside its body text (``docProps/core.xml``,
+    ``annotation``, ``metadata``); ``box`` is ``(x0, y0, x1, y1)`` on a page or
+    image (PDF points, or pixels for OCR).
+
+    ``evidence`` says why the finding was reported, one entry per reason, each
+    ``kind`` or ``kind:detail`` — ``checksum``, ``label:姓名``, ``title:先生``,
+    ``record`` (an ID or phone on the same line), ``column:户主姓名``,
+    ``model:lac``, ``ocr:0.93`` … — so a gate can weigh a name tied to a
+    personal record differently from one a model found alone in prose.
     """
 
     type: str
@@ -59,9 +68,12 @@ class Finding:
     page: int | None = None
     sheet: str | None = None
     row: int | None = None
+    part: str | None = None
+    box: tuple[float, float, float, float] | None = None
+    evidence: tuple[str, ...] = ()
 
     def with_location(self, **where: Any) -> "Finding":
-        """A copy with location fields set: ``path``, ``line``, ``column``, ``page``, ``sheet``, ``row``.
+        """A copy with location fields set: ``path``, ``line``, ``column``, ``page``, ``sheet``, ``row``, ``part``, ``box``.
 
         >>> Finding("CN_MOBILE", 0, 11, "13800138000", 0.8, "cn_mobile").with_location(row=3, column="电话").row
         3
@@ -82,11 +94,25 @@ class Finding:
         state.update(where)
         return new
 
+    def with_evidence(self, *reasons: str) -> "Finding":
+        """A copy with ``reasons`` added to :attr:`evidence` (each once, in order).
+
+        >>> Finding("PERSON_NAME", 0, 2, "张三", 0.8, "person_name", evidence=("label:姓名",)).with_evidence("ocr:0.97").evidence
+        ('label:姓名', 'ocr:0.97')
+        """
+        new = tuple(r for r in dict.fromkeys(reasons) if r not in self.evidence)
+        if not new:
+            return self
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["evidence"] = self.evidence + new
+        return copy
+
     def shifted(self, offset: int) -> "Finding":
         return replace(self, start=self.start + offset, end=self.end + offset)
 
     def place(self, sheet: str = "sheet {}", page: str = "page {}", row: str = "row {}",
-              column: str = "column {}") -> list[str]:
+              column: str = "column {}", part: str = "part {}") -> list[str]:
         """Where in a document or table the finding is, one formatted part per field that is set.
 
         Reports word it differently (a terminal line, a SARIF message), so
@@ -105,15 +131,21 @@ class Finding:
             parts.append(row.format(self.row))
         if isinstance(self.column, str):
             parts.append(column.format(self.column))
+        if self.part is not None:
+            parts.append(part.format(self.part))
         return parts
 
     def to_dict(self, *, show_value: bool = False) -> dict[str, Any]:
         """A JSON-ready dict; the value is masked unless ``show_value``."""
         from .masking import mask_value
 
-        d = {k: v for k, v in asdict(self).items() if v is not None}
+        d = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
+        if "box" in d:
+            d["box"] = [round(float(c), 2) for c in d["box"]]
+        if "evidence" in d:
+            d["evidence"] = list(d["evidence"])
         d["value"] = self.value if show_value else mask_value(self.type, self.value)
         return d
 
 
-_LOCATION_FIELDS = frozenset({"path", "line", "column", "page", "sheet", "row"})
+_LOCATION_FIELDS = frozenset({"path", "line", "column", "page", "sheet", "row", "part", "box"})

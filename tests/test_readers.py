@@ -123,7 +123,27 @@ def test_pdf_pages_wrapped_cells_and_continued_table(samples, planted, scanner):
 
 def test_pdf_image_only_page_is_reported(samples, scanner):
     [r] = scan_file_results(samples / "attachment_scanned.pdf", scanner)
-    assert r.error is None and r.notes == ["not scanned: image-only page 2 (no text layer; OCR it first)"]
+    assert r.error is None and r.unread == ["not scanned: image-only page 2 (no text layer; OCR it first)"]
+    assert r.incomplete
+
+
+def test_unread_page_makes_scan_and_check_exit_2(samples, tmp_path):
+    """A page that could not be read is never "nothing found": scan and check exit 2 and say why."""
+    import json
+
+    from click.testing import CliRunner
+
+    from piiscan.cli import main
+
+    target = tmp_path / "scan.pdf"
+    target.write_bytes((samples / "attachment_scanned.pdf").read_bytes())
+    res = CliRunner().invoke(main, ["scan", str(target), "--format", "json", "--no-progress"])
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 2, res.output
+    assert doc["unread"] and doc["unread"][0]["path"] == str(target) and doc["summary"]["unread"] == 1
+    res = CliRunner().invoke(main, ["check", str(target), "--format", "json"])
+    assert res.exit_code == 2
+    assert json.loads(res.stdout)["unread"]
 
 
 def test_excel_lost_digits_note(samples, planted, scanner):

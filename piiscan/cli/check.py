@@ -166,6 +166,7 @@ def render(result: GateResult, fmt: str, *, hasher: Hasher | None = None) -> str
             "exit_code": result.exit_code,
             "findings": [verdict_record(v) for v in result.verdicts],
             "errors": [{"path": r.path, "error": r.error} for r in result.files if r.error],
+            "unread": [{"path": r.path, "unread": u} for r in result.unread for u in r.unread],
             "skipped": [{"path": r.path, "reason": r.skipped} for r in result.files if r.skipped],
             "summary": result.counts(),
         }
@@ -173,6 +174,7 @@ def render(result: GateResult, fmt: str, *, hasher: Hasher | None = None) -> str
     if fmt == "jsonl":
         lines = [json.dumps(verdict_record(v), ensure_ascii=False) for v in result.verdicts]
         lines += [json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False) for r in result.errors]
+        lines += [json.dumps({"path": r.path, "unread": u}, ensure_ascii=False) for r in result.unread for u in r.unread]
         return "".join(line + "\n" for line in lines)
     return _table(result)
 
@@ -211,6 +213,10 @@ def print_summary(result: GateResult, max_files: int = 20) -> None:
         echo(f"piiscan check: ERROR — {c['errors']} file(s) could not be checked")
         for r in result.errors[:max_files]:
             echo(f"  {r.path}: {r.error}")
+    if c["unread"]:
+        echo(f"piiscan check: INCOMPLETE — {c['unread']} file(s) could be read only in part")
+        for r in result.unread[:max_files]:
+            echo(f"  {r.path}: {'; '.join(r.unread)}")
     if c["blocking"]:
         echo(f"piiscan check: BLOCKED — {c['blocking']} finding(s) in {len(c['blocking_by_file'])} file(s) [{by_type}]")
         for i, (path, n) in enumerate(sorted(c["blocking_by_file"].items(), key=lambda kv: (-kv[1], kv[0]))):
@@ -220,7 +226,7 @@ def print_summary(result: GateResult, max_files: int = 20) -> None:
             echo(f"  {path}: {n}")
         echo("Mask or remove them; allowlist values public by design in [tool.piiscan.allow]; "
              "accept existing ones with `piiscan baseline create`.")
-    elif not c["errors"]:
+    elif not c["errors"] and not c["unread"]:
         echo(f"piiscan check: passed — {c['files']} file(s), nothing blocks")
     extra = [f"{c[k]} {k}" for k in ("warnings", "baselined", "allowed", "skipped") if c[k]]
     if c["ignored"]:

@@ -164,6 +164,7 @@ class _Tally:
         self.errors: list[dict] = []
         self.skipped: list[dict] = []
         self.notes: list[dict] = []
+        self.unread: list[dict] = []
 
     def findings(self, r: FileResult) -> Iterator[Finding]:
         """``r``'s findings, counted as they are read; then its error, skip and notes.
@@ -183,6 +184,7 @@ class _Tally:
         if r.skipped:
             self.skipped.append({"path": r.path, "reason": r.skipped})
         self.notes.extend({"path": r.path, "note": n} for n in r.notes)
+        self.unread.extend({"path": r.path, "unread": u} for u in r.unread)
 
     def summary(self) -> dict:
         return {
@@ -191,11 +193,12 @@ class _Tally:
             "findings": sum(self.by_type.values()),
             "by_type": dict(sorted(self.by_type.items())),
             "errors": len(self.errors),
+            "unread": len(self.unread),
             "skipped": len(self.skipped),
         }
 
     def exit_code(self) -> int:
-        if self.errors:
+        if self.errors or self.unread:
             return EXIT_ERROR
         return EXIT_FOUND if self.files_with_findings else EXIT_CLEAN
 
@@ -203,7 +206,7 @@ class _Tally:
 def _json_pieces(results: Iterable[FileResult], tally: _Tally, show_values: bool) -> Iterable[str]:
     """The text of ``json.dumps(document, indent=2)``, the findings written as the results arrive.
 
-    The document is ``{"findings": […], "errors": […], "skipped": […],
+    The document is ``{"findings": […], "errors": […], "unread": […], "skipped": […],
     "notes": […], "summary": {…}}``; everything after the findings comes from
     ``tally``, which has seen every result once the findings are written.
     """
@@ -217,8 +220,8 @@ def _json_pieces(results: Iterable[FileResult], tally: _Tally, show_values: bool
             yield ("\n    " if first else ",\n    ") + indented(f.to_dict(show_value=show_values)).replace("\n", "\n  ")
             first = False
     yield "]" if first else "\n  ]"
-    for key, value in (("errors", tally.errors), ("skipped", tally.skipped), ("notes", tally.notes),
-                       ("summary", tally.summary())):
+    for key, value in (("errors", tally.errors), ("unread", tally.unread), ("skipped", tally.skipped),
+                       ("notes", tally.notes), ("summary", tally.summary())):
         yield f',\n  "{key}": ' + indented(value)
     yield "\n}\n"
 
@@ -230,6 +233,8 @@ def _jsonl_lines(r: FileResult, tally: _Tally, show_values: bool) -> Iterable[st
         yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
     if r.skipped:
         yield json.dumps({"path": r.path, "skipped": r.skipped}, ensure_ascii=False)
+    for u in r.unread:
+        yield json.dumps({"path": r.path, "unread": u}, ensure_ascii=False)
     for n in r.notes:
         yield json.dumps({"path": r.path, "note": n}, ensure_ascii=False)
 
@@ -266,6 +271,8 @@ def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) ->
             err.print(f"[red]error[/red] {escape(r.path)}: {escape(r.error)}", markup=True, highlight=False)
         elif r.skipped:
             err.print(f"[yellow]skipped[/yellow] {escape(r.path)}: {escape(r.skipped)}", markup=True, highlight=False)
+        for u in r.unread:
+            err.print(f"[red]not read[/red] {escape(r.path)}: {escape(u)}", markup=True, highlight=False)
         for n in r.notes:
             err.print(f"[yellow]note[/yellow] {escape(r.path)}: {escape(n)}", markup=True, highlight=False)
     s = tally.summary()
@@ -273,6 +280,7 @@ def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) ->
     err.print(
         f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s) [{by_type}]"
         + (f"; {s['errors']} error(s)" if s["errors"] else "")
+        + (f"; {s['unread']} file(s) read only in part" if s["unread"] else "")
         + (f"; {s['skipped']} skipped" if s["skipped"] else ""),
         markup=False, highlight=False,
     )

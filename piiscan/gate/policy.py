@@ -51,13 +51,18 @@ class GateResult:
         return [r for r in self.files if r.error]
 
     @property
+    def unread(self) -> list[FileResult]:
+        """Files read only in part: a page or picture the readers could not read."""
+        return [r for r in self.files if r.unread and not r.error]
+
+    @property
     def blocked(self) -> bool:
         return any(v.status == BLOCKING for v in self.verdicts)
 
     @property
     def exit_code(self) -> int:
-        """2 when a file could not be checked (the gate cannot vouch for it), else 1 when something blocks."""
-        if self.errors:
+        """2 when a file could not be checked in full (the gate cannot vouch for it), else 1 when something blocks."""
+        if self.errors or self.unread:
             return 2
         return 1 if self.blocked else 0
 
@@ -71,6 +76,7 @@ class GateResult:
             "baselined": status[BASELINED],
             "allowed": status[ALLOWED],
             "errors": len(self.errors),
+            "unread": len(self.unread),
             "skipped": sum(1 for r in self.files if r.skipped),
             "ignored": self.ignored,
             "blocking_by_type": dict(sorted(Counter(f.type for f in blocking).items())),

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from ..tables import Table, find_header_row, header_names
 from . import ReadError, Segment
-from .registry import Note, read_file_bytes
+from .registry import Note, Unread, read_file_bytes
 
 X_TOLERANCE = 1.5  # points; CJK glyphs in one word touch, table columns are far apart
 
@@ -66,7 +66,7 @@ def _page(page: Any, n: int, prev: tuple[list[str], int] | None) -> tuple[list, 
     items: list = []
     if not page.chars:
         if page.images:
-            items.append(Note(f"not scanned: image-only page {n} (no text layer; OCR it first)"))
+            items.append(Unread(f"not scanned: image-only page {n} (no text layer; OCR it first)"))
         return items, prev
     tables = page.find_tables()
     for t in tables:

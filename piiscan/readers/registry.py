@@ -2,9 +2,10 @@
 
 A reader module offers ``read(path)`` and ``read_bytes(data, name)`` (the
 latter for zip members); both yield :class:`~piiscan.readers.Segment` (text),
-:class:`~piiscan.tables.Table` (cells, scanned column by column) or
-:class:`Note` (something the user must know was not scanned, such as an
-image-only PDF page). Modules are imported on first use so that ``piiscan
+:class:`~piiscan.tables.Table` (cells, scanned column by column) a
+:class:`Note` (something the user should know) or an :class:`Unread` (content
+that could not be read, such as an image-only PDF page without OCR: the file
+then counts as not fully checked). Modules are imported on first use so that ``piiscan
 scan notes.txt`` does not pay for pdfplumber.
 """
 from __future__ import annotations
@@ -18,7 +19,15 @@ from . import ReadError, Segment
 
 
 class Note(str):
-    """A remark about a file for the report, e.g. ``not scanned: image-only page 3``."""
+    """A remark about a file for the report, e.g. ``column '身份证号': numbers lost digits``."""
+
+
+class Unread(Note):
+    """Content a reader saw but could not read, e.g. ``page 3: image only, no OCR``.
+
+    The file's scan is incomplete: ``scan``, ``check`` and ``redact`` exit 2
+    for it rather than report "nothing found" (see :attr:`FileResult.unread`).
+    """
 
 
 Item = Union[Segment, "Table", Note]  # noqa: F821 - Table lives in piiscan.tables

@@ -70,8 +70,8 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
     for v in shown:
         by_file.setdefault(v.finding.path or "", Counter())[v.status] += 1
 
-    if result.errors:
-        verdict = '<p class="verdict error">未完成 Incomplete: some files could not be read</p>'
+    if result.errors or result.unread:
+        verdict = '<p class="verdict error">未完成 Incomplete: some files could not be read in full</p>'
     elif result.blocked:
         verdict = f'<p class="verdict blocked">阻止发布 Blocked: {c["blocking"]} finding(s) must be redacted</p>'
     else:
@@ -91,8 +91,9 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
         f"<td class=n>{v.finding.confidence:.2f}</td></tr>"
         for v in shown)
     problems = "".join(
-        f"<tr><td>{escape(r.path)}</td><td>{'error' if r.error else 'skipped'}</td><td>{escape(r.error or r.skipped or '')}</td></tr>"
-        for r in result.files if r.error or r.skipped)
+        f"<tr><td>{escape(r.path)}</td><td>{'error' if r.error else 'skipped' if r.skipped else 'read in part'}</td>"
+        f"<td>{escape(r.error or r.skipped or '; '.join(r.unread))}</td></tr>"
+        for r in result.files if r.error or r.skipped or r.unread)
     generated = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     ignored = f" · {c['ignored']} ignored by .piiscanignore" if c["ignored"] else ""
     from .. import __version__

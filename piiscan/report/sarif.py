@@ -134,6 +134,8 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
             "partialFingerprints": {FINGERPRINT_KEY: fp(f)},
             "properties": {"maskedValue": masked, "confidence": round(f.confidence, 3), "detector": f.detector},
         }
+        if f.evidence:
+            res["properties"]["evidence"] = list(f.evidence)
         logical = [{"name": str(x), "kind": k} for k, x in (("sheet", f.sheet), ("page", f.page)) if x is not None]
         if logical:
             res["locations"][0]["logicalLocations"] = [
@@ -145,11 +147,16 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
          "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(_split_member(r.path)[0], safe="/"),
                                                                   "uriBaseId": "%SRCROOT%"}}}]}
         for r in result.errors
+    ] + [
+        {"level": "error", "message": {"text": f"{r.path}: not fully read: {u}"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(_split_member(r.path)[0], safe="/"),
+                                                                  "uriBaseId": "%SRCROOT%"}}}]}
+        for r in result.unread for u in r.unread
     ]
     if truncated:
         notifications.append({"level": "warning", "message": {
             "text": f"{len(results)} results; only the first {GITHUB_MAX_RESULTS} are included (GitHub's limit)"}})
-    invocation: dict[str, Any] = {"executionSuccessful": not result.errors}
+    invocation: dict[str, Any] = {"executionSuccessful": not result.errors and not result.unread}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {
