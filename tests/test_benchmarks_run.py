@@ -31,3 +31,8 @@ def test_compare_runs_without_peers_or_seed(tmp_path):
     out = _run(tmp_path, "compare.py", "--mb", "0.2", "--docs", "20", "--repeat", "1", "--no-scaling")
     assert "| piiscan | 7 |" in out
     assert "| piiscan | CN_RESIDENT_ID |" in out
+
+
+def test_realtext_skips_clearly_without_the_data(tmp_path):
+    out = _run(tmp_path, "realtext.py", "--data", str(tmp_path / "nowhere"))
+    assert out.startswith("skipped: no real-text data at")
