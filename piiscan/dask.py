@@ -1,6 +1,6 @@
 """Scanning on a Dask cluster: the same scanner mapped over batches of files or over partitions.
 
-Install with ``pip install "piiscan[dask]"``. Point a client at an existing
+Install with ``pip install "piiscan-cn[dask]"``. Point a client at an existing
 cluster (``Client("tcp://scheduler:8786")``) or start a local one
 (:func:`local_client`). The results are the findings the local functions
 give, in the same order:
@@ -42,7 +42,7 @@ def _require_distributed():
     try:
         import distributed
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError('piiscan.dask needs Dask: pip install "piiscan[dask]"') from exc
+        raise ImportError('piiscan.dask needs Dask: pip install "piiscan-cn[dask]"') from exc
     return distributed
 
 

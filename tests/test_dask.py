@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-pytest.importorskip("dask", reason="dask not installed: pip install 'piiscan[dask]'")
-pytest.importorskip("distributed", reason="dask.distributed not installed: pip install 'piiscan[dask]'")
+pytest.importorskip("dask", reason="dask not installed: pip install 'piiscan-cn[dask]'")
+pytest.importorskip("distributed", reason="dask.distributed not installed: pip install 'piiscan-cn[dask]'")
 pd = pytest.importorskip("pandas")
 
 from distributed import Client, LocalCluster  # noqa: E402

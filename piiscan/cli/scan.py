@@ -64,7 +64,7 @@ def scan_options(f):
 @click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Scan with local processes or on a Dask cluster (pip install \"piiscan[dask]\").")
+              help="Scan with local processes or on a Dask cluster (pip install \"piiscan-cn[dask]\").")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask); paths must be readable on every worker.")
 def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress,
@@ -114,7 +114,7 @@ def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> I
 
         from .. import dask as pdask
     except ImportError:
-        raise click.UsageError('--engine dask needs Dask: pip install "piiscan[dask]"') from None
+        raise click.UsageError('--engine dask needs Dask: pip install "piiscan-cn[dask]"') from None
     client = Client(scheduler) if scheduler else pdask.local_client(n_workers=jobs or available_cores())
 
     def results() -> Iterator[FileResult]:
