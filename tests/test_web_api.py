@@ -451,6 +451,8 @@ def test_page_scan_problems_in_plain_words(client, csrf, made):
     assert scanned["status"] == "incomplete"
     unread = [p for p in scanned["problems"] if p["kind"] == "unread"]
     assert "第 2 页" in unread[0]["text"] and 'piiscan-cn[ocr]' in unread[0]["text"]
+    old = client.post("/ui/scan", files={"file": ("m.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 60)}, headers=h).json()
+    assert old["status"] == "unsupported" and ".docx" in old["problems"][0]["text"]
     lost = client.post("/ui/scan", files={"file": ("n.xlsx", _sample("notice.xlsx"))}, headers=h).json()
     assert any(p["kind"] == "note" and "15 位" in p["text"] for p in lost["problems"])
 
@@ -484,8 +486,10 @@ def test_report_records_the_approval(client, csrf):
 
     assert hashlib.sha256(_sample("notice.xlsx")).hexdigest() in html
     assert "公示.xlsx" in html and "通过" in html and "脱敏后 SHA-256" in html
-    assert re.search(r"<td>身份证号</td><td class=num>35</td><td>遮盖</td>", html)
-    assert re.search(r"<td>手机号</td><td class=num>24</td><td>标签</td>", html)
+    types = re.search(r'<table class="types">(.*?)</table>', html, re.S).group(1)
+    rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in types.split("</tr>")[:3]]
+    columns = {head: (int(n), way) for head, n, way in list(zip(*rows))[1:]}
+    assert columns["身份证号"] == (35, "遮盖") and columns["手机号"] == (24, "标签") and columns["电子邮箱"] == (0, "遮盖")
     assert re.search(r"检查时间</th><td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", html)
     assert "361025********9562" in html and not any(v in html for v in RAW)
     assert "default-src 'none'" in html and "<script" not in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -74,6 +75,8 @@ def serve(host, port, max_upload, allow_host, api_token_file, jobs, log_level):
                     "files to it. Use the default 127.0.0.1 unless that is what you want"
                     + ("" if token else f"; consider --api-token-file or ${TOKEN_ENV}") + ".",
                     fg="red", bold=True, err=True)
+        click.secho("         In a container, publish the port on loopback only: docker run -p 127.0.0.1:8000:8000 …",
+                    fg="red", err=True)
         if wildcard and not allow_host:
             click.secho("         Browsers on other machines must use a name given with --allow-host.", fg="red", err=True)
 
@@ -81,7 +84,7 @@ def serve(host, port, max_upload, allow_host, api_token_file, jobs, log_level):
     # ours, mode 0700, removed when the server stops: nothing lands in a shared /tmp.
     root = tempfile.mkdtemp(prefix="piiscan-serve-")
     os.chmod(root, 0o700)
-    tempfile.tempdir = root
+    shared_tmp, tempfile.tempdir = tempfile.tempdir, root
     settings = Settings(max_upload=max_upload, tmp_root=root, api_token=token, allowed_hosts=tuple(sorted(hosts)),
                         jobs=jobs)
     app = create_app(settings)
@@ -89,10 +92,19 @@ def serve(host, port, max_upload, allow_host, api_token_file, jobs, log_level):
                             server_header=False, log_config=_log_config(log_level))
     server = uvicorn.Server(config)
     _announce_when_started(server, host)
+    # uvicorn shuts down on SIGTERM and then raises the signal again with the handler it
+    # found: make that handler an exit, so the private folder below is still removed.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         server.run()
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        tempfile.tempdir = shared_tmp
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _exit_on_sigterm(signum, _frame) -> None:
+    sys.exit(128 + signum)
 
 
 def _announce_when_started(server, host: str) -> None:

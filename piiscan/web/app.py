@@ -37,6 +37,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -109,6 +110,8 @@ class Guard:
                 await refusal(scope, receive, send_secured)
             else:
                 await self.app(scope, receive, send_secured)
+        except ClientDisconnect:
+            log.info("client went away during %s %s", scope["method"], _logged_path(scope))
         except Exception as exc:  # noqa: BLE001 - never let a traceback (which may quote a document) reach a log
             log.error("internal error (%s) on %s %s", type(exc).__name__, scope["method"], _logged_path(scope))
             if status["code"] == 0:

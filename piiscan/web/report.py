@@ -22,14 +22,14 @@ from .view import where_zh
 from .work import Redacted
 
 #: Findings listed by value; more would not fit a printed page (the counts are complete).
-MAX_LISTED = 25
+MAX_LISTED = 12
 
 _VERDICT = {
     "clean": ("通过", "ok"),
-    "leak": ("未通过：脱敏后仍有个人信息，已拒绝下载", "bad"),
-    "unverified": ("未通过：脱敏后的文件无法复查，已拒绝下载", "bad"),
-    "incomplete": ("未完成：原文件有未读取的部分，已拒绝下载", "bad"),
-    "error": ("未完成：无法读取或脱敏此文件", "bad"),
+    "leak": ("未通过", "bad"),
+    "unverified": ("未通过", "bad"),
+    "incomplete": ("未完成", "bad"),
+    "error": ("未完成", "bad"),
 }
 
 _CSS = """
@@ -41,7 +41,8 @@ vertical-align:top;word-break:break-all}th{background:#eee}
 .meta th{width:9em}.num{text-align:right}.verdict{border:2px solid;padding:.5em .8em;font-weight:bold}
 .ok{border-color:#0a5c2b;color:#0a5c2b}.bad{border-color:#a00;color:#a00}
 .small{font-size:9pt;color:#333}.sign td{height:2.2em}code{font-family:monospace;font-size:9pt}
-@page{size:A4;margin:14mm}@media print{body{margin:0;max-width:none;font-size:10pt}}
+.types td,.types th{text-align:center}
+@page{size:A4;margin:12mm}@media print{body{margin:0;max-width:none;font-size:9.5pt}h2{margin:.7em 0 .3em}}
 """
 
 
@@ -53,19 +54,19 @@ def render(r: Redacted, *, now: datetime.datetime | None = None) -> str:
         counts[f.type] += 1
     verdict_text, verdict_class = _VERDICT.get(r.verdict, _VERDICT["error"])
     e = escape
-    rows = []
-    for t in ENTITY_TYPES:
-        strategy = r.strategy.get(t, "mask")
-        keyed = "（使用密钥，密钥未记录）" if get_strategy(strategy).NEEDS_KEY else ""
-        rows.append(f"<tr><td>{e(LABELS[t])}</td><td class=num>{counts[t]}</td>"
-                    f"<td>{e(texts.strategy_name(strategy))}{keyed}</td></tr>")
+    # Types across, so that the whole report fits one printed page.
+    heads = "".join(f"<th>{e(LABELS[t])}</th>" for t in ENTITY_TYPES)
+    nums = "".join(f"<td class=num>{counts[t]}</td>" for t in ENTITY_TYPES)
+    ways = "".join(f"<td>{e(texts.strategy_name(r.strategy.get(t, 'mask')))}"
+                   f"{'（使用密钥，密钥未记录）' if get_strategy(r.strategy.get(t, 'mask')).NEEDS_KEY else ''}</td>"
+                   for t in ENTITY_TYPES)
     listed = []
     for f in r.findings[:MAX_LISTED]:
         listed.append(f"<tr><td>{e(LABELS.get(f.type, f.type))}</td><td>{e(where_zh(f, with_path=True))}</td>"
                       f"<td><code>{e(mask_value(f.type, f.value))}</code></td></tr>")
     more = len(r.findings) - MAX_LISTED
     left = "".join(f"<li>{e(LABELS.get(f.type, f.type))} {e(where_zh(f, with_path=True))} "
-                   f"<code>{e(mask_value(f.type, f.value))}</code></li>" for f in r.left[:10])
+                   f"<code>{e(mask_value(f.type, f.value))}</code></li>" for f in r.left[:5])
     problems = "".join(f"<li>{e(p['member'] + '：') if p['member'] else ''}{e(p['text'])}</li>"
                        for p in r.problems if p["kind"] != "note")
     out_rows = ""
@@ -89,12 +90,11 @@ def render(r: Redacted, *, now: datetime.datetime | None = None) -> str:
 {out_rows}
 </table>
 <h2>复查结论</h2>
-<p class="verdict {verdict_class}" role="status">{e(verdict_text)}。{e(r.message)}</p>
+<p class="verdict {verdict_class}" role="status">{e(verdict_text)}：{e(r.message)}</p>
 {f"<ul>{left}</ul>" if left else ""}
 {f"<h2>未能读取的部分</h2><ul>{problems}</ul>" if problems else ""}
 <h2>发现的个人信息（共 {len(r.findings)} 项）与脱敏方式</h2>
-<table><thead><tr><th>类型</th><th class=num>数量</th><th>脱敏方式</th></tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
+<table class="types"><tr><th>类型</th>{heads}</tr><tr><th>数量</th>{nums}</tr><tr><th>脱敏方式</th>{ways}</tr></table>
 <h2>发现明细（值已遮盖）</h2>
 {"<table><thead><tr><th>类型</th><th>位置</th><th>值（已遮盖）</th></tr></thead><tbody>" + "".join(listed)
  + "</tbody></table>" if listed else "<p>未发现个人信息。</p>"}

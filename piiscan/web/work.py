@@ -182,9 +182,11 @@ def counts(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 
 
 def status_of(results: list[FileResult], findings: list[Finding]) -> str:
-    """``error`` (nothing checked), ``incomplete`` (part not read), ``found`` or ``clean``."""
+    """``unsupported`` or ``error`` (nothing checked), ``incomplete`` (part not read), ``found`` or ``clean``."""
     top = results[0] if len(results) == 1 else None
-    if top is not None and (top.error or top.skipped):
+    if top is not None and top.skipped:
+        return "unsupported"
+    if top is not None and top.error:
         return "error"
     if any(r.error or r.unread or r.skipped for r in results):
         return "incomplete"
@@ -333,7 +335,7 @@ def redact_upload(data: bytes, name: str, redactor: Redactor, strategy: Mapping[
         out.output = dst.read_bytes()
         out.output_sha256 = sha256(out.output)
         out.verdict = "clean"
-        out.message = "通过：脱敏后的文件已重新检查，未发现个人信息。"
+        out.message = "脱敏后的文件已重新检查，未发现个人信息。"
         return out
 
 

@@ -22,7 +22,9 @@
     clean: ["未发现个人信息", "st-clean"],
     incomplete: ["未能完整检查", "st-warn"],
     error: ["无法读取", "st-error"],
+    unsupported: ["不支持的格式", "st-error"],
   };
+  const UNCHECKED = ["error", "unsupported"];
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -181,7 +183,9 @@
     entry.result = xhr.response;
     render(entry);
     const r = entry.result;
-    say(entry.file.name + "：" + STATUS[r.status][0] + (r.findings.length ? "，共 " + r.findings.length + " 项" : "") + "。");
+    const why = r.problems.find((p) => p.kind !== "note");
+    say(entry.file.name + "：" + STATUS[r.status][0] + (r.findings.length ? "，共 " + r.findings.length + " 项" : "") +
+        (why ? "。" + why.text : "。"));
   }
 
   function renderError(entry, err) {
@@ -212,14 +216,14 @@
       card.append(box);
     }
 
-    if (r.status !== "error") card.append(countsTable(r));
+    if (!UNCHECKED.includes(r.status)) card.append(countsTable(r));
     if (r.view && r.view.blocks.length) card.append(documentView(r));
     if (r.findings.length) card.append(findingsTable(r));
 
     const actions = el("p", { class: "actions" });
     const dl = el("button", { type: "button", class: "primary", text: "下载脱敏文件" });
     const rep = el("button", { type: "button", text: "下载审批报告" });
-    dl.disabled = r.status === "error";
+    dl.disabled = UNCHECKED.includes(r.status);
     dl.addEventListener("click", () => queue(() => downloadRedacted([entry], dl)));
     rep.addEventListener("click", () => queue(() => downloadReport(entry, rep)));
     actions.append(dl, " ", rep);
@@ -381,13 +385,13 @@
   }
 
   function updateButtons() {
-    const ok = entries.filter((e) => e.result && e.result.status !== "error");
+    const ok = entries.filter((e) => e.result && !UNCHECKED.includes(e.result.status));
     $("download-all").disabled = ok.length < 2;
     $("clear").disabled = entries.length === 0;
   }
 
   $("download-all").addEventListener("click", (ev) => {
-    const ok = entries.filter((e) => e.result && e.result.status !== "error");
+    const ok = entries.filter((e) => e.result && !UNCHECKED.includes(e.result.status));
     queue(() => downloadRedacted(ok, ev.currentTarget));
   });
 
