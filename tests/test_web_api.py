@@ -436,6 +436,17 @@ def test_page_scan_highlights_sit_on_their_values(client, csrf, name):
     assert all(values[m["f"]] == m["text"] for m in marks)
 
 
+def test_page_view_of_a_long_text_is_cut_and_says_so(client, csrf):
+    """The page shows the start of a long document; the counts and the list stay complete."""
+    from piiscan.web.view import MAX_TEXT_CHARS
+
+    text = "经办人手机 13800138000。\n" + "补贴资金已发放。\n" * (MAX_TEXT_CHARS // 8) + "监督电话 13912345678\n"
+    card = client.post("/ui/scan", files={"file": ("long.txt", text.encode())}, headers={"X-CSRF-Token": csrf}).json()
+    assert card["view"]["truncated"] and card["view"]["blocks"][0]["truncated"]
+    assert [f["shown"] for f in card["findings"]] == [True, False]
+    assert {c["type"]: c["count"] for c in card["counts"]} == {"CN_MOBILE": 2}
+
+
 def test_page_scan_of_an_archive_lists_members(client, csrf):
     card = client.post("/ui/scan", files={"file": ("notices.zip", _sample("notices.zip"))},
                        headers={"X-CSRF-Token": csrf}).json()

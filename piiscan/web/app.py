@@ -180,6 +180,16 @@ async def _form(request: Request, settings: Settings) -> list[Part]:
         raise Problem(400, "bad_form", "上传的表单格式有误。", str(exc)) from None
 
 
+async def _redact_form(request: Request, settings: Settings, *, one: bool) -> list[work.Redacted]:
+    """The uploads of a redaction form, each redacted and verified with the form's strategy and key."""
+    parts = await _form(request, settings)
+    files = _files(parts, one=one)
+    strategy = work.parse_strategy(_field(parts, "strategy"))
+    redactor = work.make_redactor(strategy, _field(parts, "key"), settings.scanner)
+    return [await run_in_threadpool(work.redact_upload, f.data, display_name(f.filename), redactor, strategy, settings)
+            for f in files]
+
+
 def _files(parts: list[Part], *, one: bool) -> list[Part]:
     files = [p for p in parts if p.name == "file" and p.is_file]
     if not files:
@@ -299,14 +309,7 @@ def _page_routes(app: FastAPI, settings: Settings, csrf_token: str) -> None:
 
     @app.post("/ui/redact", include_in_schema=False)
     async def ui_redact(request: Request) -> Response:
-        parts = await _form(request, settings)
-        files = _files(parts, one=False)
-        strategy = work.parse_strategy(_field(parts, "strategy"))
-        redactor = work.make_redactor(strategy, _field(parts, "key"), settings.scanner)
-        done = []
-        for f in files:
-            done.append(await run_in_threadpool(work.redact_upload, f.data, display_name(f.filename), redactor,
-                                                strategy, settings))
+        done = await _redact_form(request, settings, one=False)
         refused = [d for d in done if not d.ok]
         if refused:
             first = refused[0].problem()
@@ -319,12 +322,7 @@ def _page_routes(app: FastAPI, settings: Settings, csrf_token: str) -> None:
 
     @app.post("/ui/report", include_in_schema=False)
     async def ui_report(request: Request) -> HTMLResponse:
-        parts = await _form(request, settings)
-        (f,) = _files(parts, one=True)
-        strategy = work.parse_strategy(_field(parts, "strategy"))
-        redactor = work.make_redactor(strategy, _field(parts, "key"), settings.scanner)
-        done = await run_in_threadpool(work.redact_upload, f.data, display_name(f.filename), redactor, strategy,
-                                       settings)
+        (done,) = await _redact_form(request, settings, one=True)
         stem = done.name.rsplit(".", 1)[0] if "." in done.name else done.name
         return HTMLResponse(report.render(done), headers={
             "content-disposition": content_disposition(f"{stem}_脱敏报告.html"),
@@ -429,12 +427,7 @@ def _api_routes(app: FastAPI, settings: Settings) -> None:
                                             "type": "string", "format": "binary"}}}},
                                 **_openapi_errors()}})
     async def redact(request: Request) -> Response:
-        parts = await _form(request, settings)
-        (f,) = _files(parts, one=True)
-        strategy = work.parse_strategy(_field(parts, "strategy"))
-        redactor = work.make_redactor(strategy, _field(parts, "key"), settings.scanner)
-        done = await run_in_threadpool(work.redact_upload, f.data, display_name(f.filename), redactor, strategy,
-                                       settings)
+        (done,) = await _redact_form(request, settings, one=True)
         if not done.ok:
             return _problem_response(done.problem(), left=[x.to_dict() for x in done.left[:50]])
         return _download(done)

@@ -4,8 +4,8 @@
 '文件设有密码（已加密），无法读取。请先在原软件中取消密码，另存后再上传。'
 >>> reason_zh("unsupported format: legacy Word .doc is not supported; save as .docx")[:11]
 '旧版 Word 文档（'
->>> unread_zh("not scanned: image-only page 2 (no text layer; OCR it first)")[:20]
-'第 2 页只有图片（多半是扫描件），其中的'
+>>> unread_zh("not scanned: image-only page 2 (no text layer; OCR it first)")[:9]
+'第 2 页只有图片'
 >>> strategy_name("encrypt")
 '加密'
 """
