@@ -330,3 +330,15 @@ def test_check_staged_reads_forbidden_columns_from_the_index(tmp_path, monkeypat
     blocking = [f for f in json.loads(res.stdout)["findings"] if f["status"] == "blocking"]
     assert [f["type"] for f in blocking] == [FORBIDDEN_FIELD] * 3
     assert all(f["path"] == "notices/list.csv" for f in blocking)
+
+
+def test_the_documented_example_profile_loads_and_does_what_it_says(tmp_path):
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "profiles.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(# rules/yongan\.toml\n.*?)```", doc, re.S).group(1)
+    p = load_profile(write(tmp_path, block, "yongan.toml"))
+    assert p.name == "yongan" and p.rule_for("CN_RESIDENT_ID").keep == (2, 3)
+    assert p.rule_for("CN_ADDRESS").level == "township" and p.rule_for("PERSON_NAME").action == "allow"
+    for name in BUILTIN:  # every bundled profile has its rule table in the docs
+        assert f"### `{name}` — {load_profile(name).title}" in doc
