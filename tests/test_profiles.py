@@ -342,3 +342,13 @@ def test_the_documented_example_profile_loads_and_does_what_it_says(tmp_path):
     assert p.rule_for("CN_ADDRESS").level == "township" and p.rule_for("PERSON_NAME").action == "allow"
     for name in BUILTIN:  # every bundled profile has its rule table in the docs
         assert f"### `{name}` — {load_profile(name).title}" in doc
+
+
+def test_types_narrow_a_profile_scan_too(tmp_path):
+    folder, _ = make_list(tmp_path)
+    res = CliRunner().invoke(main, ["scan", "--profile", "default", "--types", "PERSON_NAME", "--format", "jsonl",
+                                    str(folder)])
+    assert {json.loads(line)["type"] for line in res.stdout.splitlines()} == {"PERSON_NAME"}
+    res = CliRunner().invoke(main, ["scan", "--profile", "default", "--types", "FORBIDDEN_FIELD", "--format", "jsonl",
+                                    str(folder)])
+    assert {json.loads(line)["type"] for line in res.stdout.splitlines()} == {FORBIDDEN_FIELD}

@@ -185,25 +185,31 @@ def find_fragments(text: str, label: str | None = None) -> Iterator[Fragment]:
                                tuple(m.start(2) + i for i in range(len(given))))
 
 
+_TO_MASK = str.maketrans({c: "*" for c in _M})
+_SEPARATORS = re.compile(r"[ \-]")
+_KEPT_ENDS = re.compile(r"([^*]*)(\*+)([^*]*)")
+
+
 def _number(m: "regex.Match[str]", text: str, label: str | None, ctx) -> Fragment | None:
-    raw = m.group()
-    # Significant characters with their index in the text; separators dropped.
-    chars: list[tuple[int, str]] = []
-    ascii_ = to_ascii(raw)
-    for i, ch in enumerate(ascii_):
-        if ch in " -":
-            continue
-        chars.append((m.start() + i, "*" if ch in _M or ch == "＊" else ch))
-    sig = "".join(c for _, c in chars)
-    sig = _X_RUN.sub(lambda x: "*" * len(x.group()), sig)
-    if "*" not in sig or not any(c.isdigit() for c in sig):
+    start, end = m.span()
+    # Significant characters (separators dropped), masks as "*", and each one's index in the text.
+    ascii_ = to_ascii(m.group()).translate(_TO_MASK)
+    if " " in ascii_ or "-" in ascii_:
+        offsets = [i for i, ch in enumerate(ascii_) if ch != " " and ch != "-"]
+        sig = _SEPARATORS.sub("", ascii_)
+    else:
+        offsets = None
+        sig = ascii_
+    if "x" in sig or "X" in sig:
+        sig = _X_RUN.sub(lambda x: "*" * len(x.group()), sig)
+    if "*" not in sig or sig.count("*") == len(sig):
         return None
     n = len(sig)
     # A single x is only an ID's check character; anywhere else the run is not a masked number.
     xs = [i for i, c in enumerate(sig) if c in "xX"]
     if xs and not (xs == [n - 1] and n == ID_LENGTH):
         return None
-    kinds = ctx.nearest(text, m.start(), m.end(), label)
+    kinds = ctx.nearest(text, start, end, label)
     if "-" in kinds:
         return None  # 订单号, 编号 …: not a person's number
     etype, confident = _type_of(sig, kinds)
@@ -212,22 +218,21 @@ def _number(m: "regex.Match[str]", text: str, label: str | None, ctx) -> Fragmen
     length = {CN_RESIDENT_ID: ID_LENGTH, CN_MOBILE: MOBILE_LENGTH}.get(etype, n if n in _CARD_LENGTHS else 0)
     if etype == CN_RESIDENT_ID and n == 15:
         length = 15
+    shown = [p for p, c in enumerate(sig) if c != "*"]
+    index = tuple(start + (offsets[p] if offsets is not None else p) for p in shown)
     if n == length:
-        visible = [(p, c) for p, (_, c) in enumerate(zip(chars, sig)) if c != "*"]
-        index = [chars[p][0] for p, c in enumerate(sig) if c != "*"]
+        visible = tuple((p, sig[p]) for p in shown)
     else:
         # A mask that does not keep the length: a kept start, a run of masks, a kept end.
-        runs = re.fullmatch(r"([^*]*)(\*+)([^*]*)", sig)
+        runs = _KEPT_ENDS.fullmatch(sig)
         if runs is None:
             return None
         head, tail = runs.group(1), runs.group(3)
         if length and len(head) + len(tail) >= length:
             return None
-        visible = [(p, c) for p, c in enumerate(head)]
-        visible += [((length - len(tail) + p) if length else (p - len(tail)), c) for p, c in enumerate(tail)]
-        index = [chars[p][0] for p, c in enumerate(sig) if c != "*"]
-    return Fragment(etype, m.start(), m.end(), text[m.start():m.end()], length, tuple(visible), tuple(index),
-                    confident)
+        visible = tuple(enumerate(head)) + tuple(
+            ((length - len(tail) + p) if length else (p - len(tail)), c) for p, c in enumerate(tail))
+    return Fragment(etype, start, end, text[start:end], length, visible, index, confident)
 
 
 def _type_of(sig: str, kinds: frozenset[str]) -> tuple[str | None, bool]:

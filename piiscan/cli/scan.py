@@ -120,7 +120,7 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
     if profile is not None:
         from ..profiles import ProfileJudge
 
-        results = ProfileJudge(profile).results(results)  # violations only, each with its rule and source
+        results = ProfileJudge(profile, types).results(results)  # violations only, each with its rule and source
     if not streaming:
         results = list(results)
     tally = _Tally()

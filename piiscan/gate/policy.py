@@ -156,7 +156,7 @@ def path_targets(paths: Sequence[str], root: Path | None, *, include: Sequence[s
 
 def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: int | None = None,
                  jobs: int = 1, markers: Callable[[str], bool] | None = None,
-                 profile=None) -> list[tuple[Target, FileResult]]:
+                 profile=None, types=None) -> list[tuple[Target, FileResult]]:
     """Scan each target; findings and results carry the repository path.
 
     ``markers(rel)`` says whether inline markers count for a path (default: yes);
@@ -167,7 +167,7 @@ def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: 
     """
     from ..profiles import ProfileJudge
 
-    judge = ProfileJudge(profile) if profile is not None else None
+    judge = ProfileJudge(profile, types) if profile is not None else None
     by_real = {str(t.real): t for t in targets}
     out = []
     for r in scan_results([t.real for t in targets], scanner, max_file_size=max_file_size, jobs=jobs):
@@ -342,7 +342,7 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
         with git.temp_dir() as tmp:
             targets = [Target(real, rel) for real, rel in git.materialize(root, kept, Path(tmp))]
             out = Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers,
-                                       profile=config.profile))
+                                       profile=config.profile, types=config.types))
         out.ignored = len(blobs) - len(kept)
         return out
     targets = path_targets(list(paths) or ["."], root, include=config.include, exclude=config.exclude,
@@ -354,7 +354,7 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
     rules = IgnoreRules.for_folder(root) if root is not None else None
     kept = [t for t in targets if rules is None or not _inside(t.rel) or not rules.ignored(t.rel)]
     out = Scanned(scan_targets(kept, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers,
-                               profile=config.profile))
+                               profile=config.profile, types=config.types))
     out.ignored = len(targets) - len(kept)
     return out
 

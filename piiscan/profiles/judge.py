@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -56,7 +56,12 @@ class ProfileFinding(Finding):
 
 
 def violation_for(profile: Profile, rule: Rule, reason: str = "") -> Violation:
-    return Violation(profile.name, rule.id, rule.action, rule.requirement(), rule.citation(), rule.status(), reason)
+    key = ("violation", rule.id, reason)
+    v = profile.memo.get(key)
+    if v is None:
+        v = profile.memo[key] = Violation(profile.name, rule.id, rule.action, rule.requirement(), rule.citation(),
+                                          rule.status(), reason)
+    return v
 
 
 def rule_for(profile: Profile, f: Finding) -> tuple[Rule, bool, str]:
@@ -90,10 +95,13 @@ def rule_for(profile: Profile, f: Finding) -> tuple[Rule, bool, str]:
 def judge_finding(profile: Profile, f: Finding) -> ProfileFinding:
     rule, broken, reason = rule_for(profile, f)
     f = f.with_evidence(f"rule:{rule.id}")
-    state = {fld.name: getattr(f, fld.name) for fld in fields(Finding)}
-    if broken:
-        return ProfileFinding(**state, violation=violation_for(profile, rule, reason))
-    return ProfileFinding(**state, allowed_by=rule.id)
+    # As Finding.with_location does: copy the instance dict (a dense table has a finding per cell).
+    judged = object.__new__(ProfileFinding)
+    state = judged.__dict__
+    state.update(f.__dict__)
+    state["violation"] = violation_for(profile, rule, reason) if broken else None
+    state["allowed_by"] = None if broken else rule.id
+    return judged
 
 
 def _evidence(f: Finding, kind: str) -> str | None:
@@ -153,11 +161,13 @@ def iter_column_findings(profile: Profile, path: Path, shown: str) -> Iterator[F
 class ProfileJudge:
     """Judges scan results under one profile, adding the cells of forbidden columns.
 
-    ``allowed`` counts the findings a rule allowed, by rule id.
+    ``allowed`` counts the findings a rule allowed, by rule id. With ``types``
+    (``--types``) not naming ``FORBIDDEN_FIELD``, forbidden columns are not read.
     """
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, types: Iterable[str] | None = None) -> None:
         self.profile = profile
+        self.columns = types is None or FORBIDDEN_FIELD in set(types)
         self.allowed: Counter[str] = Counter()
         self._archive: tuple[str, dict[str, list[Finding]]] | None = None
 
@@ -165,14 +175,12 @@ class ProfileJudge:
         """``r`` with its findings judged (in place) and the forbidden-column cells of ``real``
         (the file on disk; for a zip member, the archive) added. ``keep_allowed=False`` keeps
         only violations, counting the others in :attr:`allowed`."""
-        if r.skipped or r.error or real is None:
+        if r.skipped or r.error or real is None or not self.columns:
             extra: Iterable[Finding] = ()
         else:
             extra = self._column_findings(r.path, real)
+        # A streamed file's findings are an iterator: judged as they are read (and its columns after).
         r.findings = self._judged(r.findings, extra, keep_allowed)  # type: ignore[assignment]
-        if isinstance(r.findings, Iterator):
-            return r  # a streamed file: judged as it is read
-        r.findings = list(r.findings)
         return r
 
     def results(self, results: Iterable[FileResult], *, keep_allowed: bool = False) -> Iterator[FileResult]:

@@ -6,7 +6,6 @@ A profile is data (``patterns/profiles/*.toml``, or a user's file): see
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,6 +126,8 @@ class Profile:
     sources: dict[str, Source] = field(default_factory=dict)
     description: str = ""
     path: Path | None = None
+    #: per-profile memo (header → column rule, rule → violation record): judged once per distinct key
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __hash__(self) -> int:  # profiles are used as cache keys; their files define them
         return hash((self.name, str(self.path)))
@@ -138,7 +139,12 @@ class Profile:
         """The column rule whose header words the (normalised) header matches: equal, or contained in it."""
         if not header or not self.columns:
             return None
-        return _column_rule(self, _norm(header))
+        key = ("column", header)
+        try:
+            return self.memo[key]
+        except KeyError:
+            rule = self.memo[key] = _column_rule(self.columns, _norm(header))
+            return rule
 
     def is_quasi(self, header: str) -> bool:
         h = _norm(header)
@@ -176,11 +182,10 @@ def _norm(header: str) -> str:
     return normalise_header(header)
 
 
-@functools.lru_cache(maxsize=4096)
-def _column_rule(profile: Profile, header: str) -> Rule | None:
+def _column_rule(columns: tuple[Rule, ...], header: str) -> Rule | None:
     # Longest header word first: 出生年月日 before 出生年月, so a more specific rule wins.
     best: tuple[int, Rule] | None = None
-    for rule in profile.columns:
+    for rule in columns:
         for word in rule.headers:
             w = _norm(word)
             if w and (w == header or w in header) and (best is None or len(w) > best[0]):
