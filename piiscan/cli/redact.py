@@ -98,6 +98,7 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
       piiscan redact samples/ --out redacted/
       piiscan redact notice.pdf --out public/ --strategy tag
       PIISCAN_KEY=... piiscan redact export.csv --out release/ --strategy pseudonymize
+      piiscan redact --profile court-judgment 判决书/ --out public/   # the profile's rules: 张某, deletions
     Every output is scanned again; anything still found is a failure (exit 1).
     Exit codes: 0 clean, 1 something left in an output, 2 usage/read error.
     """

@@ -292,7 +292,9 @@ def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) ->
         for f in findings:
             value = f.value if show_values else mask_value(f.type, f.value)
             # Paths, headers and sheet names come from the documents: never markup.
-            table.add_row(Text(where(f)), f"{f.type} {LABELS.get(f.type, '')}", Text(value), f"{f.confidence:.2f}", f.detector)
+            # Under --profile the rule broken says more than the detector that found the value.
+            why = f"rule {f.violation.rule}" if getattr(f, "violation", None) is not None else f.detector
+            table.add_row(Text(where(f)), f"{f.type} {LABELS.get(f.type, '')}", Text(value), f"{f.confidence:.2f}", why)
         console.print(table)
     err = Console(stderr=True, soft_wrap=True)
     for r in results:
