@@ -12,6 +12,11 @@ BANK_CARD = "BANK_CARD"
 EMAIL_ADDRESS = "EMAIL_ADDRESS"
 CN_ADDRESS = "CN_ADDRESS"
 PERSON_NAME = "PERSON_NAME"
+# Produced by the masking audit and disclosure profiles (piiscan.audit, piiscan.profiles), not by
+# the default scanner: a masked value that still reveals too much, and a value in a table column
+# a profile says must not be published (出生日期 under the student-aid rules).
+UNDER_MASKED = "UNDER_MASKED"
+FORBIDDEN_FIELD = "FORBIDDEN_FIELD"
 
 ENTITY_TYPES: tuple[str, ...] = (
     CN_RESIDENT_ID,
@@ -21,6 +26,8 @@ ENTITY_TYPES: tuple[str, ...] = (
     EMAIL_ADDRESS,
     CN_ADDRESS,
     PERSON_NAME,
+    UNDER_MASKED,
+    FORBIDDEN_FIELD,
 )
 
 #: Human labels, used by reports and by the ``tag`` redaction strategy.
@@ -32,6 +39,8 @@ LABELS: dict[str, str] = {
     EMAIL_ADDRESS: "电子邮箱",
     CN_ADDRESS: "地址",
     PERSON_NAME: "姓名",
+    UNDER_MASKED: "遮蔽不足",
+    FORBIDDEN_FIELD: "不得公开的字段",
 }
 
 

@@ -59,3 +59,18 @@ def test_clean_documents_and_answer_key_report_nothing(results):
     for name in ("clean_policy.txt", "clean_machinery.xlsx", "notices.zip!2020/clean_policy.txt"):
         assert results[name].findings == []
     assert "planted.json" not in results  # kept out by samples/.piiscanignore
+
+
+def test_profile_samples_hold_exactly_their_planted_values(results):
+    """samples/profiles/ (scripts/make_profile_samples.py): `piiscan scan samples/` finds there exactly what
+    profiles/expected.json plants, and every file the scan saw is either a notice above or one of those."""
+    expected = json.loads((SAMPLES / "profiles" / "expected.json").read_text(encoding="utf-8"))["plain_scan"]
+    profile_files = {name for name in results if name.startswith("profiles/")}
+    assert profile_files == {f"profiles/{rel}" for rel in expected}
+    for rel, types in expected.items():
+        r = results[f"profiles/{rel}"]
+        assert r.error is None and r.skipped is None
+        assert {t: sorted(v) for t, v in by_type(r.findings).items()} == types, rel
+    known = set(NOTICES) | {"clean_policy.txt", "clean_machinery.xlsx", "notices.zip!2020/clean_policy.txt",
+                            "README.md"}
+    assert {name for name in results if not name.startswith("profiles/")} <= known

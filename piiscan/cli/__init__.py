@@ -17,6 +17,7 @@ _SUBCOMMANDS = (
     ("baseline", "baseline"),
     ("redact", "redact"),
     ("redact", "restore"),
+    ("audit", "audit"),
     ("serve", "serve"),
 )
 

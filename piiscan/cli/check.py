@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
 from ..masking import mask_value
 from ..files import available_cores
-from .scan import EXIT_ERROR, scan_options, where
+from .scan import EXIT_ERROR, profile_option, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
 
@@ -56,13 +57,16 @@ def baseline_location(config: GateConfig, root: Path | None) -> Path:
 
 def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None, baseline_path: str | None,
              no_baseline: bool, types=None, min_confidence=None, include=(), exclude=(), max_file_size=None,
-             follow_symlinks: bool = False, jobs: int | None = None) -> tuple[GateResult, Baseline | None]:
+             follow_symlinks: bool = False, jobs: int | None = None,
+             profile=None) -> tuple[GateResult, Baseline | None]:
     """The whole gate as a function, for tests and for other front ends."""
     if staged and since:
         raise GateUsageError("--staged and --since cannot be combined")
     root = repo_root(Path.cwd())
     config = prepare_config(config_path, root, types=types, min_confidence=min_confidence,
                             include=include, exclude=exclude)
+    if profile is not None:  # --profile wins over [tool.piiscan] profile
+        config.profile = profile
     baseline: Baseline | None = None
     if not no_baseline:
         if baseline_path:
@@ -94,8 +98,9 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
 @click.option("--since", metavar="REF", help="Check files this branch changed since REF (merge base), read from HEAD.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Config file (.piiscan.toml or pyproject.toml); default: discovered upwards from here.")
+@profile_option
 def check(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, output,
-          baseline_path, no_baseline, staged, since, config_path):
+          baseline_path, no_baseline, staged, since, config_path, profile):
     """Fail when files hold personal information that policy says must not ship.
 
     \b
@@ -113,7 +118,7 @@ def check(paths, types, min_confidence, include, exclude, max_file_size, follow_
             paths or (["."] if not (staged or since) else []), staged=staged, since=since, config_path=config_path,
             baseline_path=baseline_path, no_baseline=no_baseline, types=types, min_confidence=min_confidence,
             include=include, exclude=exclude, max_file_size=max_file_size, follow_symlinks=follow_symlinks,
-            jobs=jobs)
+            jobs=jobs, profile=profile)
     except (GateUsageError, ConfigError, BaselineError, GitError) as exc:
         click.echo(f"piiscan check: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -224,8 +229,13 @@ def print_summary(result: GateResult, max_files: int = 20) -> None:
                 echo(f"  … and {len(c['blocking_by_file']) - max_files} more file(s)")
                 break
             echo(f"  {path}: {n}")
+        rules = Counter(v.finding.violation.rule for v in result.with_status(BLOCKING)
+                        if getattr(v.finding, "violation", None) is not None)
+        for rule, n in rules.most_common():
+            echo(f"  rule {rule}: {n}")
         echo("Mask or remove them; allowlist values public by design in [tool.piiscan.allow]; "
-             "accept existing ones with `piiscan baseline create`.")
+             "accept existing ones with `piiscan baseline create`"
+             + ("; apply the profile with `piiscan redact --profile`." if rules else "."))
     elif not c["errors"] and not c["unread"]:
         echo(f"piiscan check: passed — {c['files']} file(s), nothing blocks")
     extra = [f"{c[k]} {k}" for k in ("warnings", "baselined", "allowed", "skipped") if c[k]]

@@ -37,6 +37,25 @@ def parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"{value!r} is not a size (e.g. 500k, 20M, 1G)") from None
 
 
+def load_profile_option(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    """``--profile NAME|FILE``: a bundled disclosure profile or a profile file (see docs/profiles.md)."""
+    if value is None:
+        return None
+    from ..profiles import ProfileError, load_profile
+
+    try:
+        return load_profile(value)
+    except ProfileError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def profile_option(f):
+    return click.option("--profile", callback=load_profile_option, metavar="NAME|FILE",
+                        help="Judge findings by a disclosure profile (student-aid, court-judgment, subsidy-notice, "
+                             "low-income, housing, default, or a .toml file): only violations are reported, "
+                             "each with its rule and source.")(f)
+
+
 def scan_options(f):
     """Options shared by commands that scan (scan, check, …)."""
     for opt in reversed([
@@ -67,8 +86,9 @@ def scan_options(f):
               help="Scan with local processes or on a Dask cluster (pip install \"piiscan-cn[dask]\").")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask); paths must be readable on every worker.")
+@profile_option
 def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress,
-         engine, scheduler):
+         engine, scheduler, profile):
     """Scan files and folders for personal information.
 
     \b
@@ -77,7 +97,12 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
       piiscan scan exports/ --format jsonl --types CN_RESIDENT_ID,CN_MOBILE
     Values are masked in every format unless --show-values is given.
     """
-    scanner = Scanner(types=types, min_confidence=min_confidence)
+    if profile is not None:
+        from ..profiles import scanner_for
+
+        scanner = scanner_for(profile, types=types, min_confidence=min_confidence)
+    else:
+        scanner = Scanner(types=types, min_confidence=min_confidence)
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
     out = sys.stdout
     # JSON and JSONL are written file by file as results come in, each result
@@ -92,6 +117,10 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
         results = scan_results(files, scanner, max_file_size=max_file_size, jobs=jobs or available_cores(),
                                stream_big=streaming)
         results = _with_progress(results, files, progress)
+    if profile is not None:
+        from ..profiles import ProfileJudge
+
+        results = ProfileJudge(profile, types).results(results)  # violations only, each with its rule and source
     if not streaming:
         results = list(results)
     tally = _Tally()
@@ -263,7 +292,9 @@ def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) ->
         for f in findings:
             value = f.value if show_values else mask_value(f.type, f.value)
             # Paths, headers and sheet names come from the documents: never markup.
-            table.add_row(Text(where(f)), f"{f.type} {LABELS.get(f.type, '')}", Text(value), f"{f.confidence:.2f}", f.detector)
+            # Under --profile the rule broken says more than the detector that found the value.
+            why = f"rule {f.violation.rule}" if getattr(f, "violation", None) is not None else f.detector
+            table.add_row(Text(where(f)), f"{f.type} {LABELS.get(f.type, '')}", Text(value), f"{f.confidence:.2f}", why)
         console.print(table)
     err = Console(stderr=True, soft_wrap=True)
     for r in results:

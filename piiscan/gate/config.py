@@ -160,9 +160,11 @@ class GateConfig:
     overrides: list[Override] = field(default_factory=list)
     baseline: str = DEFAULT_BASELINE
     source: Path | None = None
+    #: a disclosure profile (piiscan.profiles.Profile): its violations block, what it allows passes
+    profile: Any = None
 
     _KEYS = {"types", "block", "min-confidence", "include", "exclude", "allow", "inline-markers",
-             "overrides", "baseline"}
+             "overrides", "baseline", "profile"}
     #: Keys people are likely to try, with what to do instead (still errors: no half-features).
     _NOT_GATE_KEYS = {
         "masking": "the gate has no masking settings: every report already shows values masked as "
@@ -190,6 +192,8 @@ class GateConfig:
         cfg.allowlist = _allowlist(data.get("allow", {}), f"{where}: allow")
         cfg.inline_markers = bool(data.get("inline-markers", True))
         cfg.baseline = str(data.get("baseline", DEFAULT_BASELINE))
+        if "profile" in data:
+            cfg.profile = _profile(data["profile"], source, f"{where}: profile")
         overrides = data.get("overrides", [])
         if not isinstance(overrides, list):
             raise ConfigError(f"{where}: overrides must be an array of tables ([[tool.piiscan.overrides]])")
@@ -322,6 +326,18 @@ def _confidence(value: Any, where: str) -> float:
     if not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise ConfigError(f"{where} must be a number between 0 and 1")
     return float(value)
+
+
+def _profile(value: Any, source: Path | None, where: str):
+    """A profile name (``student-aid``) or file, relative to the config file's folder."""
+    from ..profiles import ProfileError, load_profile
+
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} must be a profile name or a path to a profile file")
+    try:
+        return load_profile(value, base=source.parent if source else None)
+    except ProfileError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _allowlist(value: Any, where: str) -> Allowlist:

@@ -10,6 +10,7 @@ from typing import IO, Callable, Iterable, Sequence
 
 from ..files import STREAM_THRESHOLD, FileResult, IgnoreRules, iter_files, scan_results
 from ..finding import Finding
+from ..profiles.judge import ProfileFinding
 from ..readers import registry
 from ..readers.text import NEWLINE as _NEWLINE  # the same line split files.locate uses
 from ..scanner import Scanner
@@ -154,13 +155,19 @@ def path_targets(paths: Sequence[str], root: Path | None, *, include: Sequence[s
 
 
 def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: int | None = None,
-                 jobs: int = 1, markers: Callable[[str], bool] | None = None) -> list[tuple[Target, FileResult]]:
+                 jobs: int = 1, markers: Callable[[str], bool] | None = None,
+                 profile=None, types=None) -> list[tuple[Target, FileResult]]:
     """Scan each target; findings and results carry the repository path.
 
     ``markers(rel)`` says whether inline markers count for a path (default: yes);
     only then, and only for a text file with line-numbered findings, is the
-    file read again for ``piiscan:allow`` lines.
+    file read again for ``piiscan:allow`` lines. With a disclosure ``profile``
+    every finding is judged by it, and the cells of columns it forbids are added
+    (read while the files are still there: ``--staged`` blobs live in a temporary folder).
     """
+    from ..profiles import ProfileJudge
+
+    judge = ProfileJudge(profile, types) if profile is not None else None
     by_real = {str(t.real): t for t in targets}
     out = []
     for r in scan_results([t.real for t in targets], scanner, max_file_size=max_file_size, jobs=jobs):
@@ -178,6 +185,8 @@ def scan_targets(targets: Sequence[Target], scanner: Scanner, *, max_file_size: 
             t = Target(t.real, shown)
         r.path = shown
         r.findings = [f.with_location(path=shown) for f in r.findings]
+        if judge is not None:
+            judge.result(r, t.real)
         if (any(f.line is not None for f in r.findings) and "!" not in shown
                 and (markers is None or markers(shown))):
             t = Target(t.real, t.rel, frozenset(inline_allowed_lines(t.real)))
@@ -272,6 +281,9 @@ def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
                 result.verdicts.append(Verdict(f, ALLOWED, INLINE_MARKER))
             elif matcher is not None and matcher.accepts(f):
                 result.verdicts.append(Verdict(f, BASELINED, "baseline"))
+            elif isinstance(f, ProfileFinding):  # a disclosure profile decides: its rule, its source
+                result.verdicts.append(Verdict(f, BLOCKING) if f.violation is not None
+                                       else Verdict(f, ALLOWED, f"profile rule {f.allowed_by}"))
             elif policy.blocks(f.type):
                 result.verdicts.append(Verdict(f, BLOCKING))
             else:
@@ -280,6 +292,10 @@ def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
 
 
 def scanner_for(config: GateConfig) -> Scanner:
+    if config.profile is not None:
+        from ..profiles import scanner_for as profile_scanner
+
+        return profile_scanner(config.profile, types=config.types, min_confidence=config.scanner_min_confidence())
     return Scanner(types=config.types, min_confidence=config.scanner_min_confidence())
 
 
@@ -325,7 +341,8 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
         kept = [b for b in blobs if not rules.ignored(b.path)]
         with git.temp_dir() as tmp:
             targets = [Target(real, rel) for real, rel in git.materialize(root, kept, Path(tmp))]
-            out = Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers))
+            out = Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers,
+                                       profile=config.profile, types=config.types))
         out.ignored = len(blobs) - len(kept)
         return out
     targets = path_targets(list(paths) or ["."], root, include=config.include, exclude=config.exclude,
@@ -336,7 +353,8 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
     # rules from the repository root here, so the hook agrees with `piiscan check .` there.
     rules = IgnoreRules.for_folder(root) if root is not None else None
     kept = [t for t in targets if rules is None or not _inside(t.rel) or not rules.ignored(t.rel)]
-    out = Scanned(scan_targets(kept, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers))
+    out = Scanned(scan_targets(kept, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers,
+                               profile=config.profile, types=config.types))
     out.ignored = len(targets) - len(kept)
     return out
 

@@ -8,6 +8,13 @@ A strategy module exposes::
                          # a re-scan finds it, so checks must exempt it
     def replace(etype: str, value: str, ctx: Context) -> str
 
+and optionally ``EMPTIES_CELL = True`` (a table cell holding the value is
+emptied as a whole: ``delete``, ``drop-column``) and ``PER_DOCUMENT = True``
+with ``begin_document(names, ctx)`` (the replacement depends on the other
+values of the same document: ``court-name`` numbers same-surname people).
+Names with a hyphen live in modules with an underscore (``drop-column`` in
+``drop_column.py``).
+
 Replacements must not be detected again as personal information (except
 ``fake``); the redaction engine re-scans its own output and falls back to a
 full mask where a replacement still trips a detector.
@@ -24,7 +31,8 @@ from typing import Any, Mapping
 from ...finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS
 from ...validators import mobile, to_ascii
 
-STRATEGIES: tuple[str, ...] = ("mask", "tag", "pseudonymize", "encrypt", "generalize", "fake")
+STRATEGIES: tuple[str, ...] = ("mask", "tag", "pseudonymize", "encrypt", "generalize", "fake",
+                               "delete", "drop-column", "court-name", "township")
 NUMERIC_TYPES = frozenset({CN_RESIDENT_ID, CN_MOBILE, CN_LANDLINE, BANK_CARD})
 
 
@@ -46,7 +54,7 @@ class Context:
 def get(name: str) -> ModuleType:
     if name not in STRATEGIES:
         raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}")
-    return importlib.import_module(f"{__name__}.{name}")
+    return importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
 
 
 def digits_of(value: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import regex
 
 from ...readers.csvfile import sniff_delimiter
-from .table import redact_rows
+from .table import redact_table
 from .text import decode_exact, encode_exact
 from . import write_bytes_atomic
 
@@ -61,12 +61,26 @@ def redact_csv_text(text: str, delim: str, redactor, report=None) -> str:
         while len(rows) <= row:
             rows.append([])
         rows[row].append(value)
-    new_cells = redact_rows(rows, redactor, report)
-    if not new_cells:
+    edit = redact_table(rows, redactor, report)
+    new_cells, drop = edit.cells, set(edit.drop)
+    if not new_cells and not drop:
         return text
     parts: list[str] = []
     last = 0
     for row, col, start, end, value, quoted in fields:
+        if drop and row >= edit.header_row and col in drop:
+            # The column goes: its field and the delimiter after it (the one before it
+            # when it ends the row), so the other fields keep their text byte for byte.
+            width = len(rows[row])
+            kept_after = any(c not in drop for c in range(col + 1, width))
+            kept_before = any(c not in drop for c in range(col))
+            if kept_after or not kept_before:
+                parts.append(text[last:start])
+                last = end + (len(delim) if col + 1 < width else 0)
+            else:
+                parts.append(text[last:_start_of_delim_before(text, start, delim)])
+                last = end
+            continue
         new = new_cells.get((row, col))
         if new is None:
             continue
@@ -77,6 +91,11 @@ def redact_csv_text(text: str, delim: str, redactor, report=None) -> str:
         last = end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _start_of_delim_before(text: str, start: int, delim: str) -> int:
+    """Where the delimiter ending the previous field begins (a field's text starts right after it)."""
+    return start - len(delim) if text.startswith(delim, start - len(delim)) else start
 
 
 def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
