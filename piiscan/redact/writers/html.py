@@ -419,8 +419,13 @@ def _merge(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
-def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
-    text, bom, encoding = _decode(src.read_bytes())
+def redact_html_bytes(data: bytes, redactor, report) -> bytes:
+    """A redacted page, in the encoding it came in (a page inside a .docx altChunk is one too)."""
+    text, bom, encoding = _decode(data)
     out = redact_html_text(text, redactor, report)
-    write_bytes_atomic(dst, encode_exact(out, bom, encoding) if encoding.startswith("utf") else
-                       bom + out.encode(encoding, "xmlcharrefreplace"), src)
+    return (encode_exact(out, bom, encoding) if encoding.startswith("utf") else
+            bom + out.encode(encoding, "xmlcharrefreplace"))
+
+
+def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
+    write_bytes_atomic(dst, redact_html_bytes(src.read_bytes(), redactor, report), src)
