@@ -285,3 +285,157 @@ def planted_forms(value: str) -> list[bytes]:
 def parts_holding(path: Path, value: str) -> list[str]:
     return [name for name, body in unzip_all(path.read_bytes()).items()
             if any(form in body for form in planted_forms(value))]
+
+
+def _save(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _workbook():
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "公示"
+    ws.append(["序号", "补贴金额"])
+    ws.append([1, 1200])
+    return wb, ws
+
+
+def xlsx_hidden(kind: str, v: str) -> bytes:
+    """An .xlsx whose only copy of ``v`` (a mobile number) is in the place ``kind``."""
+    wb, ws = _workbook()
+    ct = "[Content_Types].xml"
+    wbrels = "xl/_rels/workbook.xml.rels"
+    if kind == "core title":
+        wb.properties.title = f"联系电话 {v}"
+        return _save(wb)
+    if kind == "core category":
+        wb.properties.category = v
+        return _save(wb)
+    if kind == "app company":
+        return patch(_save(wb), {"docProps/app.xml": lambda b: b.replace(
+            b"</Properties>", f"<Company>联系电话{v}</Company></Properties>".encode())})
+    if kind == "custom property":
+        from openpyxl.packaging.custom import StringProperty
+
+        wb.custom_doc_props.append(StringProperty(name="联系电话", value=v))
+        return _save(wb)
+    if kind == "defined name":
+        from openpyxl.workbook.defined_name import DefinedName
+
+        wb.defined_names["联系电话"] = DefinedName("联系电话", attr_text=f'"{v}"')
+        return _save(wb)
+    if kind == "data validation":
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        dv = DataValidation(type="list", formula1=f'"户主,{v}"', allow_blank=True)
+        ws.add_data_validation(dv)
+        dv.add("B5")
+        return _save(wb)
+    if kind in ("tel hyperlink", "query hyperlink"):
+        ws["A4"] = "联系我们"
+        ws["A4"].hyperlink = f"tel:{v}" if kind == "tel hyperlink" else f"https://www.example.gov.cn/q?m={v}&t=1"
+        return _save(wb)
+    if kind == "header":
+        ws.oddHeader.center.text = f"联系电话 {v}"
+        return _save(wb)
+    if kind == "footer":
+        ws.oddFooter.right.text = f"值班电话{v}"
+        return _save(wb)
+    if kind == "chart title":
+        from openpyxl.chart import BarChart, Reference
+
+        chart = BarChart()
+        chart.title = f"联系电话 {v}"
+        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+        ws.add_chart(chart, "D2")
+        return _save(wb)
+    if kind in ("text box", "shape alt text"):
+        from openpyxl.chart import BarChart, Reference
+
+        chart = BarChart()
+        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+        ws.add_chart(chart, "D2")
+        shape = ('<twoCellAnchor><from><col>1</col><colOff>0</colOff><row>8</row>'
+                 '<rowOff>0</rowOff></from><to><col>4</col><colOff>0</colOff>'
+                 '<row>12</row><rowOff>0</rowOff></to><sp macro="" textlink="">'
+                 '<nvSpPr><cNvPr id="9" name="TextBox 1" descr="{descr}"/><cNvSpPr txBox="1"/></nvSpPr>'
+                 '<spPr><a:prstGeom xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" prst="rect"/></spPr>'
+                 '<txBody><a:bodyPr xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"/>'
+                 '<a:p xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:r><a:t>{text}</a:t></a:r></a:p>'
+                 '</txBody></sp><clientData/></twoCellAnchor>')
+        shape = shape.format(descr=f"联系电话 {v}" if kind == "shape alt text" else "文本框",
+                             text=f"联系电话 {v}" if kind == "text box" else "说明")
+        return patch(_save(wb), {"xl/drawings/drawing1.xml": lambda b: b.replace(b"</wsDr>", shape.encode() + b"</wsDr>")})
+    if kind == "pivot cache":
+        definition = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                      '<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1" '
+                      'recordCount="1"><cacheSource type="worksheet"><worksheetSource ref="A1:B2" sheet="公示"/>'
+                      '</cacheSource><cacheFields count="1"><cacheField name="联系电话" numFmtId="0"><sharedItems>'
+                      f'<s v="{v}"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>')
+        records = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                   '<pivotCacheRecords xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1">'
+                   f'<r><n v="{v}"/></r></pivotCacheRecords>')
+        rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="' + PKG_REL + '">'
+                f'<Relationship Id="rId1" Type="{REL}/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>')
+        return patch(_save(wb), {wbrels: add_rel(wbrels, "rId90", f"{REL}/pivotCacheDefinition",
+                                                 "pivotCache/pivotCacheDefinition1.xml")},
+                     {"xl/pivotCache/pivotCacheDefinition1.xml": definition.encode(),
+                      "xl/pivotCache/pivotCacheRecords1.xml": records.encode(),
+                      "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels": rels.encode()})
+    if kind == "sheet name":
+        ws.title = f"户主{v}"
+        other = wb.create_sheet("汇总")
+        other["A1"] = f"='户主{v}'!B2"
+        return _save(wb)
+    if kind == "comment":
+        from openpyxl.comments import Comment
+
+        ws["B2"].comment = Comment(f"核对：联系电话 {v}", "审核")
+        return _save(wb)
+    if kind == "unused shared string":
+        strings = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                   '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+                   f'<si><t>序号</t></si><si><t>联系电话 {v}</t></si></sst>')
+        return patch(_save(wb), {
+            wbrels: add_rel(wbrels, "rId91", f"{REL}/sharedStrings", "sharedStrings.xml"),
+            ct: add_override("xl/sharedStrings.xml",
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"),
+            "xl/worksheets/sheet1.xml": lambda b: b.replace(
+                b'<c r="A1" t="inlineStr"><is><t>\xe5\xba\x8f\xe5\x8f\xb7</t></is></c>', b'<c r="A1" t="s"><v>0</v></c>')},
+            {"xl/sharedStrings.xml": strings.encode()})
+    if kind == "formula concat":
+        ws["C2"] = f'="{v[:7]}"&"{v[7:]}"'
+        ws["C1"] = "联系电话"
+        return _save(wb)
+    if kind == "formula concatenate":
+        ws["C2"] = f'=CONCATENATE("{v[:3]}", "{v[3:8]}", "{v[8:]}")'
+        ws["C1"] = "联系电话"
+        return _save(wb)
+    if kind == "formula with cache":
+        ws["C2"] = "=MID(\"x\",1,1)"
+        ws["C1"] = "联系电话"
+        return patch(_save(wb), {"xl/worksheets/sheet1.xml": lambda b: b.replace(
+            b'<f>MID("x",1,1)</f><v></v>', f'<f>MID("x",1,1)</f><v>{v}</v>'.encode()).replace(
+            b'<c r="C2">', b'<c r="C2" t="str">')})
+    if kind == "customXml":
+        item = f'<?xml version="1.0" encoding="UTF-8"?><record><mobile>{v}</mobile></record>'
+        return patch(_save(wb), {wbrels: add_rel(wbrels, "rId92", f"{REL}/customXml", "../customXml/item1.xml")},
+                     {"customXml/item1.xml": item.encode()})
+    if kind == "embedded document":
+        return patch(_save(wb), {ct: add_default("docx", "application/vnd.openxmlformats-officedocument."
+                                                 "wordprocessingml.document")},
+                     {"xl/embeddings/Microsoft_Word_Document.docx": docx_with_phone(v)})
+    if kind == "embedded object":
+        return patch(_save(wb), {ct: add_default("bin", "application/vnd.openxmlformats-officedocument.oleObject")},
+                     {"xl/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + v.encode("utf-16-le")})
+    if kind == "picture":
+        from openpyxl.drawing.image import Image
+
+        ws.add_image(Image(io.BytesIO(png())), "D2")
+        return _save(wb)
+    raise KeyError(kind)

@@ -30,7 +30,7 @@ DOCX_PARTS = {
     "core category": "docProps/core.xml",
     "app company": "docProps/app.xml",
     "custom property": "docProps/custom.xml",
-    "docVars": "word/settings.xml",
+    "docVars": "docVars",
     "tel link": "hyperlink",
     "mailto link": "hyperlink",
     "query link": "hyperlink",
@@ -157,3 +157,102 @@ def test_docx_body_formatting_and_other_parts_untouched(tmp_path):
     changed = {n for n in after if before.get(n) != after[n]}
     assert changed == {"docProps/core.xml", "_rels/.rels"}  # the thumbnail's relationship is gone
     assert set(before) - set(after) == {"docProps/thumbnail.jpeg"}
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+from office_builders import xlsx_hidden  # noqa: E402
+
+XLSX_PARTS = {
+    "core title": "docProps/core.xml",
+    "core category": "docProps/core.xml",
+    "app company": "docProps/app.xml",
+    "custom property": "docProps/custom.xml",
+    "defined name": "defined name",
+    "data validation": "data validation",
+    "tel hyperlink": "hyperlink",
+    "query hyperlink": "hyperlink",
+    "header": "header/footer",
+    "footer": "header/footer",
+    "chart title": "xl/charts/chart1.xml",
+    "text box": "xl/drawings/drawing1.xml",
+    "shape alt text": "xl/drawings/drawing1.xml",
+    "pivot cache": "xl/pivotCache/pivotCacheRecords1.xml",
+    "sheet name": "sheet name",
+    "comment": "comment",
+    "unused shared string": "xl/sharedStrings.xml (unused string)",
+    "formula concat": None,
+    "formula concatenate": None,
+    "formula with cache": None,
+    "customXml": "customXml/item1.xml",
+    "embedded document": "xl/embeddings/Microsoft_Word_Document.docx",
+}
+XLSX_SPLIT = {"formula concat", "formula concatenate"}
+
+
+@pytest.mark.parametrize("kind", sorted(XLSX_PARTS))
+def test_xlsx_value_found_and_gone(tmp_path, kind):
+    import openpyxl
+
+    value = value_for("x" + kind)
+    src = tmp_path / "in" / "a.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(xlsx_hidden(kind, value))
+    assert parts_holding(src, value) or kind in XLSX_SPLIT, "the builder must plant the value"
+    res = scan_file_result(src, MOBILE)
+    assert res.error is None, res.error
+    assert res.findings and {f.value for f in res.findings} == {value}
+    assert XLSX_PARTS[kind] in {f.part for f in res.findings}
+    code, output = redact_cli(src, tmp_path / "out")
+    assert code == 0, output
+    dst = tmp_path / "out" / "a.xlsx"
+    assert parts_holding(dst, value) == []
+    for name, body in unzip_all(dst.read_bytes()).items():  # no formula can rebuild it either
+        assert value[:7].encode() not in body or name.endswith(".rels"), name
+    assert scan_file_result(dst, MOBILE).findings == []
+    openpyxl.load_workbook(dst)  # still a workbook
+
+
+def test_xlsx_formula_is_replaced_by_its_redacted_value(tmp_path):
+    import openpyxl
+
+    value = value_for("formula")
+    src, dst = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    src.write_bytes(xlsx_hidden("formula concat", value))
+    from piiscan.redact import redact_file
+
+    redact_file(src, dst)
+    ws = openpyxl.load_workbook(dst)["公示"]
+    assert ws["C2"].value == value[:3] + "****" + value[-4:] and ws["C2"].data_type == "s"
+
+
+def test_xlsx_sheet_rename_follows_references(tmp_path):
+    import openpyxl
+
+    value = value_for("sheet")
+    src, dst = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    src.write_bytes(xlsx_hidden("sheet name", value))
+    from piiscan.redact import redact_file
+
+    redact_file(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    masked = f"户主{value[:3]}＊＊＊＊{value[-4:]}"
+    assert wb.sheetnames == [masked, "汇总"]
+    assert wb["汇总"]["A1"].value == f"='{masked}'!B2"
+
+
+@pytest.mark.parametrize("kind", ["embedded object", "picture"])
+def test_xlsx_unreadable_content_is_unread(tmp_path, kind):
+    value = value_for("x" + kind)
+    src = tmp_path / "in" / "a.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(xlsx_hidden(kind, value))
+    res = scan_file_result(src, MOBILE)
+    assert res.unread and res.incomplete
+    if kind == "picture":
+        assert "picture not read: install piiscan-cn[ocr]" in res.unread[0]
+        return
+    code, output = redact_cli(src, tmp_path / "out")
+    assert code == 0, output
+    assert parts_holding(tmp_path / "out" / "a.xlsx", value) == []
+    assert scan_file_result(tmp_path / "out" / "a.xlsx", MOBILE).unread == []

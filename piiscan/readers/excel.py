@@ -1,10 +1,30 @@
-"""Excel workbooks, ``.xlsx``/``.xlsm`` and legacy ``.xls``: every sheet, read as a table.
+"""Excel workbooks, ``.xlsx``/``.xlsm`` and legacy ``.xls``: every sheet read as a table, and everything around it.
 
 python-calamine reads both formats ~8x faster than openpyxl (REFERENCE.md:
 0.20 s vs 1.55 s for 20,000 rows); openpyxl and xlrd are the fallback when it
 is not installed. Number cells come back as numbers, so
 :func:`piiscan.tables.cell_text` can tell an ID that Excel truncated
 (3.61025198001011e17) from one stored as text.
+
+For ``.xlsx`` the package is read part by part within :mod:`piiscan.limits`
+(:class:`~piiscan.readers.ooxml.Package`) and, besides the cells:
+
+* **formulas** that build text from literals (``="1391234"&"5678"``,
+  ``CONCATENATE``) are evaluated (:mod:`.formula`): Excel recalculates them
+  on open, cached value or not; a formula that cannot be evaluated and has
+  no cached value is scanned as written (part ``formula``);
+* sheet names, defined names, data-validation lists, headers and footers,
+  hyperlinks, cell comments, chart text, text boxes and shapes, pivot
+  caches, document properties, customXml (:func:`~piiscan.readers.ooxml.units`,
+  parts ``sheet name``, ``comment``, ``hyperlink`` …);
+* shared strings no cell uses any more (left over from deleted cells);
+* embedded workbooks and documents; one ``Unread`` per picture and per
+  embedded object piiscan cannot read.
+
+A sheet can declare (and a hostile one can hold) a range of 10⁶ × 16k
+cells: calamine builds that range densely and aborted the process (a Rust
+panic, exit 134). The cells of every sheet are counted in its XML first
+(:func:`check_sheet`), against the ``cells`` limit.
 """
 from __future__ import annotations
 
@@ -12,12 +32,29 @@ import io
 from pathlib import Path
 from typing import Any, Iterator
 
+import regex
+
+from .. import limits
 from ..tables import Table
-from . import ReadError
-from .registry import OLE_MAGIC, check_office_zip, read_file_bytes
+from . import ReadError, Segment, ooxml
+from .formula import evaluate
+from .registry import OLE_MAGIC, Unread, check_office_zip, read_file_bytes
+
+_SML_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_SHEET_DATA = frozenset(f"{{{ns}}}sheetData" for ns in _SML_NS)
+_SHEET_DATA_SPAN = regex.compile(rb"<(?P<p>\w+:)?sheetData\b[^>]*?(?:/>|>.*</(?P=p)?sheetData\s*>)", regex.DOTALL)
+_SHEET_DATA_HOLE = regex.compile(rb"<(?:\w+:)?sheetData/>")
+_CELL_REF = regex.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = regex.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,7})"')
+_CELL_TAG = regex.compile(rb"<(?:\w+:)?c[\s>/]")
+_FORMULA_TAG = regex.compile(rb"<(?:\w+:)?f[\s>]")
+_SHARED_REF = regex.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*([0-9]+)\s*<')
+_OFFICE_DOCUMENT = "/officeDocument"
+_WORKSHEET = "/worksheet"
+_SHARED_STRINGS = "/sharedStrings"
 
 
-def read_bytes(data: bytes, name: str = "") -> Iterator[Table]:
+def read_bytes(data: bytes, name: str = "") -> Iterator[Table | Segment | Unread]:
     if not data:
         return
     legacy = name.lower().endswith(".xls")
@@ -27,15 +64,228 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Table]:
                 legacy = False  # an .xlsx saved under .xls: read it as what it is
             else:
                 raise ReadError("corrupt or not a valid .xls workbook (no OLE2 header)")
-    if not legacy:
-        check_office_zip(data, "Excel workbook")
-    for sheet, rows in _sheets(data, legacy):
-        yield Table(rows, location={"sheet": sheet})
+    if legacy:
+        for sheet, rows in _sheets(data, True):
+            yield Table(rows, location={"sheet": sheet})
+        return
+    yield from read_package(data, name)
 
 
-def read(path: Path) -> Iterator[Table]:
+def read(path: Path) -> Iterator[Table | Segment | Unread]:
     return read_bytes(read_file_bytes(path), path.name)
 
+
+# --- the package --------------------------------------------------------------------------------
+
+def workbook_part(pkg: ooxml.Package) -> str:
+    for rel in pkg.rels(""):
+        if rel["Type"].endswith(_OFFICE_DOCUMENT) and rel["TargetMode"] != "External":
+            found = pkg.find(rel["Target"])
+            if found:
+                return found
+    found = pkg.find("xl/workbook.xml")
+    if found is None:
+        raise ReadError("corrupt .xlsx workbook: no workbook part")
+    return found
+
+
+def sheet_parts(pkg: ooxml.Package) -> list[tuple[str, str]]:
+    """``(sheet name, part name)`` of every worksheet, in workbook order."""
+    wb = workbook_part(pkg)
+    targets = {r["Id"]: pkg.find(r["Target"]) for r in pkg.rels(wb) if r["Type"].endswith(_WORKSHEET)}
+    out = []
+    for el in pkg.xml(wb).iter(*(f"{{{ns}}}sheet" for ns in _SML_NS)):
+        part = targets.get(el.get(ooxml._R_ID) or "")
+        if part:
+            out.append((el.get("name") or "", part))
+    return out
+
+
+def shared_strings_part(pkg: ooxml.Package) -> str | None:
+    for rel in pkg.rels(workbook_part(pkg)):
+        if rel["Type"].endswith(_SHARED_STRINGS):
+            return pkg.find(rel["Target"])
+    return None
+
+
+def read_package(data: bytes, name: str = "", *, depth: int = 0) -> Iterator[Table | Segment | Unread]:
+    pkg = ooxml.Package(data, "Excel workbook")
+    sheets = sheet_parts(pkg)
+    xml = {part: pkg.read(part) for _, part in sheets}
+    for sheet, part in sheets:
+        check_sheet(xml[part], sheet)
+    formulas = {part: formula_cells(xml[part]) for _, part in sheets}
+    # Cells: calamine reads them; text formulas fill in what it has no cached value for.
+    for sheet, rows in _sheets(data, False):
+        part = next((p for s, p in sheets if s == sheet), None)
+        extra = []
+        for (r, c), (formula, cached) in (formulas.get(part) or {}).items():
+            value = evaluate(formula)
+            if value is None:
+                if cached in (None, ""):
+                    extra.append(formula)  # neither evaluated nor cached: the formula's literals are published
+                continue
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            if len(row) <= c:
+                row.extend([None] * (c + 1 - len(row)))
+            if row[c] in (None, ""):
+                row[c] = value
+            elif str(row[c]) != value:
+                extra.append(value)  # a stale cache: Excel shows the new value after recalculating
+        yield Table(rows, location={"sheet": sheet})
+        for text in extra:
+            yield Segment(text, location={"sheet": sheet, "part": "formula"})
+    strings = shared_strings_part(pkg)
+    if strings is not None:
+        used = set()
+        for body in xml.values():
+            used.update(int(m) for m in _SHARED_REF.findall(body))
+        for i, text in enumerate(shared_strings(pkg.read(strings), strings)):
+            if i not in used and text.strip():
+                yield Segment(text, location={"part": f"{strings} (unused string)"})
+    sheet_set = set(xml)
+    for part in pkg.names():
+        if not ooxml.scanned(part) or part == strings:
+            continue
+        if part in sheet_set:
+            root = ooxml.parse_xml(outside_sheet_data(xml[part]), part)
+        else:
+            root = pkg.xml(part, recover=part.endswith(".vml"))
+        for unit in ooxml.units(part, root, skip=_SHEET_DATA):
+            text = unit.text()
+            if text.strip():
+                yield Segment(text, label=unit.label, location={"part": unit.part})
+    yield from ooxml.embedded_items(pkg, depth)
+    yield from ooxml.picture_notes(pkg)
+
+
+def outside_sheet_data(xml: bytes) -> bytes:
+    """A sheet's XML with the cells left out (``<sheetData/>``): what is around them is small.
+
+    >>> outside_sheet_data(b'<worksheet><sheetData><row r="1"/></sheetData><headerFooter/></worksheet>')
+    b'<worksheet><sheetData/><headerFooter/></worksheet>'
+    """
+    m = _SHEET_DATA_SPAN.search(xml)
+    if m is None:
+        return xml
+    prefix = m.group("p") or b""
+    return xml[:m.start()] + b"<" + prefix + b"sheetData/>" + xml[m.end():]
+
+
+def put_back_sheet_data(original: bytes, outside: bytes) -> bytes:
+    """``outside`` (rewritten) with the cells of ``original`` back in their place."""
+    m = _SHEET_DATA_SPAN.search(original)
+    hole = _SHEET_DATA_HOLE.search(outside)
+    if m is None or hole is None:
+        return outside
+    return outside[:hole.start()] + original[m.start():m.end()] + outside[hole.end():]
+
+
+def check_sheet(xml: bytes, sheet: str) -> None:
+    """Raise :class:`~piiscan.limits.LimitExceeded` when a sheet holds or spans more cells than ``cells``.
+
+    Two counts: the cells written in the XML (each costs memory in any
+    reader), and the range from A1 to the last cell with a value (calamine
+    and the redact writer hold that range densely). The range is measured
+    from the cell references first; only when that is over the limit are
+    the cells parsed, since an empty but formatted cell far away does not
+    widen calamine's range.
+    """
+    what = f"cells of sheet {sheet!r}"
+    limits.check("cells", len(_CELL_TAG.findall(xml)), what)
+    cap = limits.current().cells
+    rows, cols = _extent_from_refs(xml)
+    if rows * cols > cap:
+        rows, cols = _extent_of_values(xml)
+        limits.check("cells", rows * cols, f"the range of {what} (rows × columns)")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _extent_from_refs(xml: bytes) -> tuple[int, int]:
+    rows = max((int(r) for r in set(_ROW_REF.findall(xml))), default=0)
+    refs = _CELL_REF.findall(xml)
+    cols = max((_column_number(c) for c in {c for c, _ in refs}), default=0)
+    rows = max(rows, max((int(r) for r in {r for _, r in refs}), default=0))
+    unreferenced = len(_CELL_TAG.findall(xml)) - len(refs)
+    return rows, max(cols, unreferenced)  # cells without a reference: at most that many columns
+
+
+def _extent_of_values(xml: bytes) -> tuple[int, int]:
+    """Rows and columns from A1 to the last cell holding a value, formula or inline string."""
+    import lxml.etree
+
+    rows = cols = 0
+    for ns in _SML_NS:
+        row_i = 0
+        for _event, el in lxml.etree.iterparse(io.BytesIO(xml), events=("end",), tag=(f"{{{ns}}}row", f"{{{ns}}}c"),
+                                               resolve_entities=False, no_network=True, load_dtd=False):
+            if el.tag.endswith("}row"):
+                row_i = int(el.get("r") or row_i + 1)
+                el.clear()
+                continue
+            ref = el.get("r")
+            if any(_local(c.tag) in ("v", "is", "f") and (c.text or len(c)) for c in el):
+                if ref:
+                    m = regex.match(r"([A-Z]+)([0-9]+)", ref)
+                    if m:
+                        cols = max(cols, _column_number(m.group(1).encode()))
+                        rows = max(rows, int(m.group(2)))
+                else:
+                    rows = max(rows, row_i + 1)
+                    cols = max(cols, len(el.getparent()) if el.getparent() is not None else 1)
+    return rows, cols
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def formula_cells(xml: bytes) -> dict[tuple[int, int], tuple[str, str | None]]:
+    """``(row, column)`` (0-based) → ``(formula, cached value)`` for every cell with a written formula."""
+    if not _FORMULA_TAG.search(xml):
+        return {}
+    import lxml.etree
+
+    out: dict[tuple[int, int], tuple[str, str | None]] = {}
+    tags = tuple(f"{{{ns}}}c" for ns in _SML_NS)
+    try:
+        for _event, el in lxml.etree.iterparse(io.BytesIO(xml), events=("end",), tag=tags,
+                                               resolve_entities=False, no_network=True, load_dtd=False):
+            f = next((c for c in el if _local(c.tag) == "f"), None)
+            ref = el.get("r")
+            if f is not None and f.text and ref:
+                m = regex.match(r"([A-Z]+)([0-9]+)$", ref)
+                if m:
+                    v = next((c for c in el if _local(c.tag) == "v"), None)
+                    key = (int(m.group(2)) - 1, _column_number(m.group(1).encode()) - 1)
+                    out[key] = ("=" + f.text, v.text if v is not None else None)
+            el.clear()
+    except lxml.etree.XMLSyntaxError as exc:
+        raise ReadError(f"corrupt .xlsx worksheet: {str(exc)[:120]}") from None
+    return out
+
+
+def shared_strings(data: bytes, name: str) -> list[str]:
+    """Every shared string, in order (phonetic runs left out, as Excel shows them)."""
+    root = ooxml.parse_xml(data, name)
+    out = []
+    for si in root:
+        if _local(si.tag) != "si":
+            continue
+        out.append("".join(t.text or "" for t in si.iter() if _local(t.tag) == "t"
+                           and _local(t.getparent().tag) != "rPh"))
+    return out
+
+
+# --- cells ----------------------------------------------------------------------------------------
 
 def _sheets(data: bytes, legacy: bool) -> Iterator[tuple[str, list[list[Any]]]]:
     try:
@@ -59,7 +309,7 @@ def _sheets(data: bytes, legacy: bool) -> Iterator[tuple[str, list[list[Any]]]]:
 def _read_error(exc: Exception, legacy: bool, sheet: str | None = None) -> ReadError:
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "password" in msg.lower() or "encrypt" in msg.lower():
-        return ReadError(f"encrypted (password-protected) Excel workbook: cannot be scanned")
+        return ReadError("encrypted (password-protected) Excel workbook: cannot be scanned")
     where = f" (sheet {sheet!r})" if sheet else ""
     return ReadError(f"corrupt {'.xls' if legacy else '.xlsx'} workbook{where}: {msg}")
 

@@ -243,6 +243,16 @@ def part_label(name: str) -> str:
     return "hyperlink" if name.endswith(".rels") else name
 
 
+#: Elements whose text is reported under a name of what it is rather than the part name.
+_WHAT = {"sheet": "sheet name", "definedName": "defined name", "comment": "comment", "hyperlink": "hyperlink",
+         "dataValidation": "data validation", "formula1": "data validation", "formula2": "data validation",
+         "oddHeader": "header/footer", "oddFooter": "header/footer", "evenHeader": "header/footer",
+         "evenFooter": "header/footer", "firstHeader": "header/footer", "firstFooter": "header/footer",
+         "docVar": "docVars", "threadedComment": "comment", "text": None}
+_SML = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+        "{http://purl.oclc.org/ooxml/spreadsheetml/main}")
+
+
 def units(name: str, root: Any, *, skip: frozenset[str] = frozenset()) -> Iterator[Unit]:
     """Every piece of text in a part outside a body's paragraphs, in document order.
 
@@ -271,20 +281,29 @@ def units(name: str, root: Any, *, skip: frozenset[str] = frozenset()) -> Iterat
         el = stack.pop()
         if not isinstance(el.tag, str) or el.tag in skip or _local(el.tag).startswith("rsid"):
             continue
+        local_tag = _local(el.tag)
+        where = _WHAT.get(local_tag) or part
+        name_attr = next((v for k, v in el.attrib.items() if _attr_local(k) == "name"), None)
         for attr, value in el.attrib.items():
             local = _attr_local(attr)
             if value and not _SKIP_ATTRS.match(local) and _CANDIDATE.search(value):
-                label = None if local == "name" else next(
-                    (v for k, v in el.attrib.items() if _attr_local(k) == "name"), None)
-                yield Unit(part, [Slot(el, attr, url=local in ("href", "url", "action"))], label=label)
+                yield Unit(where, [Slot(el, attr, url=local in ("href", "url", "action"))],
+                           label=None if local == "name" else name_attr)
         if el.tag == f"{_A}p":
             runs: list[Slot | str] = [Slot(t) for t in el.iter(a_t)]
             if runs:
-                yield Unit(part, runs)  # the runs of one paragraph are one text
+                yield Unit(where, runs)  # the runs of one paragraph are one text
+        elif local_tag == "comment" and el.tag.startswith(_SML):
+            # An Excel comment: its runs are one text (phonetic runs are not text), as openpyxl joins them.
+            runs = [Slot(t) for t in el.iter(*(f"{ns}t" for ns in _SML))
+                    if _local(t.getparent().tag) != "rPh"]
+            if runs:
+                yield Unit(where, runs)
+            continue
         elif el.tag != a_t and el.text and el.text.strip():
             parent = el.getparent()
-            label = parent.get("name") if parent is not None and _local(parent.tag) == "property" else None
-            yield Unit(part, [Slot(el)], label=label)
+            label = parent.get("name") if parent is not None and _local(parent.tag) == "property" else name_attr
+            yield Unit(where, [Slot(el)], label=label)
         for child in el:
             if isinstance(child.tag, str) and child.tail and child.tail.strip():
                 yield Unit(part, [_TailSlot(child)])  # mixed content (VML text boxes)
