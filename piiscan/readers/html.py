@@ -95,13 +95,58 @@ def _decoded(data: bytes) -> str | bytes:
     declared = declared_encoding(data)
     text = data.decode(declared, "replace") if declared else decode(data)[0]
     # lxml refuses a str that still says how its bytes were encoded (XHTML pages).
-    return _XML_DECLARATION.sub("", text, count=1)
+    m = _XML_DECLARATION.match(text)
+    return text[m.end():] if m else text
+
+
+_UNQUOTED_END = regex.compile(r"[\s>]")
+
+
+def check_attribute_sizes(text: str) -> None:
+    """Raise LimitExceeded for an attribute value longer than ``attribute_bytes``, before any parser copies it.
+
+    A quoted value runs to its closing quote, an unquoted one to white space
+    or ``>``; each is measured with ``str.find`` (a regex with a repeat of
+    millions keeps a backtracking record per character: 4.5 GB here). Only
+    pages longer than the limit are searched; the parsers check again what
+    they really read.
+    """
+    cap = limits.current().attribute_bytes
+    size = len(text)
+    if size <= cap:
+        return
+    shortest = max(cap // 4, 1)  # characters; a UTF-8 character is at most four bytes
+    pos = 0
+    while True:
+        i = text.find("=", pos)
+        if i < 0:
+            return
+        j = i + 1
+        while j < size and text[j] in " \t\n\r\f":
+            j += 1
+        if j >= size:
+            return
+        if text[j] in "\"'":
+            start = j + 1
+            end = text.find(text[j], start)
+            end = size if end < 0 else end
+            pos = end + 1
+        else:
+            start = j
+            m = _UNQUOTED_END.search(text, j)
+            end = m.start() if m else size
+            pos = max(end, i + 1)
+        if end - start > shortest:
+            length = len(text[start:end].encode("utf-8", "surrogatepass"))
+            limits.check("attribute_bytes", length, "an HTML attribute")
 
 
 def _read_text(source: str | bytes, depth: int, where: dict | None = None) -> Iterator[Segment | Table]:
     import lxml.etree
     import lxml.html
 
+    if isinstance(source, str):
+        check_attribute_sizes(source)
     parser = lxml.html.HTMLParser(huge_tree=True)
     try:
         root = lxml.html.document_fromstring(source, parser=parser)

@@ -43,7 +43,7 @@ from urllib.parse import quote
 import regex
 
 from ... import limits
-from ...readers.html import (BLOCKS, _VOID, attribute_kind, css_strings, declared_encoding,
+from ...readers.html import (BLOCKS, _VOID, attribute_kind, check_attribute_sizes, css_strings, declared_encoding,
                              is_json_script_type, json_pieces, url_pieces)
 from ...readers.text import split_bom
 from ...tables import _WRAP
@@ -403,6 +403,7 @@ def _decode(data: bytes) -> tuple[str, bytes, str]:
 
 
 def redact_html_text(source: str, redactor, report, *, depth: int = 0) -> str:
+    check_attribute_sizes(source)
     rw = _Rewriter(source, redactor, report, depth)
     rw.feed(source)
     rw.close()
