@@ -256,3 +256,27 @@ def test_xlsx_unreadable_content_is_unread(tmp_path, kind):
     assert code == 0, output
     assert parts_holding(tmp_path / "out" / "a.xlsx", value) == []
     assert scan_file_result(tmp_path / "out" / "a.xlsx", MOBILE).unread == []
+
+
+def test_xls_sheet_name_found_and_redacted(tmp_path):
+    import xlrd
+    import xlwt
+
+    from office_builders import planted_forms
+
+    value = value_for("xls sheet")
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet(f"户主{value}")
+    ws.write(0, 0, "序号")
+    ws.write(1, 0, 1)
+    src = tmp_path / "in" / "a.xls"
+    src.parent.mkdir()
+    wb.save(str(src))
+    assert any(form in src.read_bytes() for form in planted_forms(value))
+    res = scan_file_result(src, MOBILE)
+    assert [(f.value, f.part) for f in res.findings] == [(value, "sheet name")]
+    code, output = redact_cli(src, tmp_path / "out")
+    assert code == 0, output
+    dst = tmp_path / "out" / "a.xls"
+    assert not any(form in dst.read_bytes() for form in planted_forms(value))
+    assert xlrd.open_workbook(dst).sheet_names() == [f"户主{value[:3]}＊＊＊＊{value[-4:]}"]

@@ -189,3 +189,22 @@ def _set_declared_size(data: bytearray, name: str, size: int) -> None:
         pos += 4
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
         assert z.getinfo(name).file_size == size
+
+
+def test_xls_range_is_checked_before_python_cells(tmp_path):
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("s")
+    ws.write(0, 0, "a")
+    ws.write(200, 100, "far")
+    src = tmp_path / "a.xls"
+    wb.save(str(src))
+    assert scan_file_result(src, MOBILE).error is None
+    with limits.using(limits.replace(limits.DEFAULT, cells=10_000)):
+        res = scan_file_result(src, MOBILE)
+        assert res.error and "cells" in res.error
+        from piiscan.redact import redact_file
+
+        with pytest.raises(limits.LimitExceeded):
+            redact_file(src, tmp_path / "out.xls")

@@ -65,8 +65,11 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Table | Segment | Unread
             else:
                 raise ReadError("corrupt or not a valid .xls workbook (no OLE2 header)")
     if legacy:
+        # Legacy .xls: cells and sheet names (properties, comments and names are not read; the
+        # redact writer rewrites values only, so they are not in a redacted copy either).
         for sheet, rows in _sheets(data, True):
             yield Table(rows, location={"sheet": sheet})
+            yield Segment(sheet, location={"part": "sheet name"})
         return
     yield from read_package(data, name)
 
@@ -300,7 +303,13 @@ def _sheets(data: bytes, legacy: bool) -> Iterator[tuple[str, list[list[Any]]]]:
         raise _read_error(exc, legacy) from None
     for name in names:
         try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(name)
+            # Python objects for the whole range cost ~10x calamine's own cells: check before making them.
+            end = sheet.end or (0, 0)
+            limits.check("cells", (end[0] + 1) * (end[1] + 1), f"the range of cells of sheet {name!r} (rows × columns)")
+            rows = sheet.to_python(skip_empty_area=False)
+        except limits.LimitExceeded:
+            raise
         except Exception as exc:
             raise _read_error(exc, legacy, name) from None
         yield name, [[None if v == "" else v for v in row] for row in rows]
