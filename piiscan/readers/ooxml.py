@@ -52,9 +52,10 @@ _NO_TEXT = regex.compile(r"(?:^|/)(?:styles|stylesWithEffects|theme\d*|fontTable
                          r"|people|commentsIds|commentsExtensible|colors\d*|style\d*|"
                          r"tableStyles|presProps|viewProps)\.xml$|(?:^|/)theme/|(?:^|/)customXml/itemProps\d*\.xml$"
                          r"|(?:^|/)diagrams/(?:layout|quickStyle|colors)\d*\.xml$")
-# An attribute value worth scanning: five digits in a row, a CJK character or an "@".
+# An attribute value worth scanning: five digits in a row (or seven with separators: 139-1234-5678),
+# a CJK character, an "@" or a percent-encoded byte.
 # (Layout numbers, ids and hex rsids have fewer digits or are hex; names and contact data pass.)
-_CANDIDATE = regex.compile(r"\d{5}|[\u3400-\u9fff\uf900-\ufaff]|@|%[0-9A-Fa-f]{2}")
+_CANDIDATE = regex.compile(r"\d{5}|(?:\d[-\s.]?){7}|[\u3400-\u9fff\uf900-\ufaff]|@|%[0-9A-Fa-f]{2}")
 # Attributes that never hold text: identifiers, revision ids, references.
 _SKIP_ATTRS = regex.compile(r"^(?:rsid\w*|\w*[Ii]d|id|r|ref|sqref|spans|s|t|xr:uid|uri|\w*Guid|guid|"
                             r"refreshedVersion|\w*[Vv]ersion|cx|cy|x|y|l|t|w|h)$")
@@ -92,6 +93,7 @@ class Package:
         limits.check("file_bytes", declared, f"the parts of the {what}, inflated,")
         self.inflated = 0
         self._lower = {n.lower(): n for n in self.infos}
+        self._rels: dict[str, list[dict[str, str]]] = {}
 
     def names(self) -> list[str]:
         return list(self.infos)
@@ -132,11 +134,14 @@ class Package:
 
     def rels(self, name: str) -> list[dict[str, str]]:
         """The relationships of part ``name`` (``""`` for the package): Id, Type, Target (resolved), TargetMode."""
+        if name in self._rels:
+            return self._rels[name]
         folder, base = posixpath.split(name)
         rels_name = self.find(posixpath.join(folder, "_rels", base + ".rels"))
+        out: list[dict[str, str]] = []
+        self._rels[name] = out
         if rels_name is None:
-            return []
-        out = []
+            return out
         for rel in self.xml(rels_name).iter(f"{{{_REL_NS}}}Relationship"):
             target = rel.get("Target") or ""
             external = rel.get("TargetMode") == "External"

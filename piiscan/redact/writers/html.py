@@ -76,9 +76,8 @@ class _Rewriter(HTMLParser):
         self.body = View()  # the page text outside tables, as the reader joins it
         self.cell: View | None = None  # the text of the open cell of an outermost table
         self.cell_label: str | None = None
-        self.title: View | None = None
         self.tables: list[dict] = []  # {"headers": [...], "row": int, "col": int}
-        self.raw_tag: str | None = None  # script or style whose raw text is being read
+        self.raw_tag: str | None = None  # the raw-text element (script, style, title …) being read
         self.raw_type: str | None = None
         self.raw_start = 0
         self.cap = limits.current()
@@ -89,21 +88,21 @@ class _Rewriter(HTMLParser):
 
     @property
     def run(self) -> View:
-        """Where text goes now: the title, the open cell, or the page text."""
-        if self.title is not None:
-            return self.title
+        """Where text goes now: the open cell, or the page text."""
         return self.cell if self.cell is not None else self.body
 
     # --- tags ------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
         start = self._pos()
         self._redact_tag(start)
-        if tag in ("script", "style"):
+        if tag in _RAW_TEXT and not self.raw_tag:
+            # Text up to the end tag, markup and all, as libxml2 (and HTML5) read it; the stdlib
+            # tokenizer would see tags inside <title> or <textarea>.
             self.raw_tag, self.raw_type = tag, dict(attrs).get("type")
             self.raw_start = start + len(self.get_starttag_text() or "")
-        if tag == "title":
-            self.title = View()
-        elif tag == "table":
+            if tag not in ("script", "style"):
+                self.set_cdata_mode(tag)
+        if tag == "table":
             if not self.tables and self.cell is None:
                 self.body.separator("\n")
             self.tables.append({"headers": [], "row": -1, "col": -1, "outer": self.cell is None})
@@ -130,21 +129,29 @@ class _Rewriter(HTMLParser):
         if tag in BLOCKS:
             self.run.separator("\n")
 
+    def _end_raw(self, end: int) -> None:
+        """The text of the raw-text element that started at ``raw_start`` and ends at ``end``."""
+        tag, start = self.raw_tag, self.raw_start
+        raw = self.source[start:end]
+        self.raw_tag = None
+        if tag == "style":
+            self._redact_css(start, raw)
+        elif tag == "script":
+            (self._redact_json if is_json_script_type(self.raw_type) else self._redact_script)(start, raw)
+        elif tag == "title":  # the reader reads it on its own
+            view = View()
+            _add_rcdata(view, start, raw)
+            self._redact(view.strip(), _escape_text)
+        elif tag in _RCDATA:  # text with its references decoded, part of the page text
+            _add_rcdata(self.run, start, raw)
+        else:  # raw text, part of the page text
+            self.run.verbatim(0, start, raw)
+
     def handle_endtag(self, tag):
         pos = self._pos()
         if tag == self.raw_tag:
-            raw = self.source[self.raw_start:pos]
-            if tag == "style":
-                self._redact_css(self.raw_start, raw)
-            elif is_json_script_type(self.raw_type):
-                self._redact_json(self.raw_start, raw)
-            else:
-                self._redact_script(self.raw_start, raw)
-            self.raw_tag = None
-        if tag == "title" and self.title is not None:
-            view, self.title = self.title, None
-            self._redact(view.strip(), _escape_text)
-        elif tag == "table" and self.tables:
+            self._end_raw(pos)
+        if tag == "table" and self.tables:
             t = self.tables.pop()
             if t["outer"]:
                 self._close_cell()
@@ -209,11 +216,8 @@ class _Rewriter(HTMLParser):
     def close(self) -> None:
         super().close()
         if self.raw_tag:  # a script or style never closed runs to the end of the page
-            self.handle_endtag(self.raw_tag)
+            self._end_raw(len(self.source))
         self._close_cell()
-        if self.title is not None:
-            view, self.title = self.title, None
-            self._redact(view.strip(), _escape_text)
         self._redact(_collapsed(self.body), _escape_text)
 
     def _redact(self, view: View, fix, *, label: str | None = None) -> None:
@@ -299,6 +303,21 @@ class _Rewriter(HTMLParser):
             fix = str
         found = redact_view(view, self.redactor, self.report, lambda r, c, _k: fix(r))
         return apply(value, [(s, e, t) for _, s, e, t in found]) if found else value
+
+
+#: Elements whose content is text up to their end tag (HTML5, libxml2): RCDATA decodes references, the rest not.
+_RCDATA = frozenset({"title", "textarea"})
+_RAW_TEXT = _RCDATA | {"script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+
+
+def _add_rcdata(view: View, start: int, raw: str) -> None:
+    """``raw`` (at ``start`` in the source) into ``view``, character references decoded."""
+    pos = 0
+    for m in _CHARREF.finditer(raw):
+        view.verbatim(0, start + pos, raw[pos:m.start()])
+        view.decoded(0, start + m.start(), start + m.end(), _html.unescape(m.group()))
+        pos = m.end()
+    view.verbatim(0, start + pos, raw[pos:])
 
 
 def _collapsed(view: View) -> View:
