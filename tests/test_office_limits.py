@@ -239,3 +239,21 @@ def test_fuzz_mutated_office_files(tmp_path, kind, flips):
         return
     after = scan_file_result(dst, MOBILE)
     assert after.error is None and after.findings == []
+
+
+def test_embedded_packages_count_against_the_file(tmp_path):
+    """Bytes inflated inside an embedded workbook count against the document's file_bytes."""
+    from office_builders import add_default, xlsx_with_phone
+
+    big_xlsx = patch(xlsx_with_phone(PHONE), add={"customXml/item5.xml": b"<x>" + bytes(range(65, 91)) * 20000 + b"</x>"})
+    src = tmp_path / "a.docx"
+    src.write_bytes(patch(base_docx(), {"[Content_Types].xml": add_default("xlsx", "application/x")},
+                          {"word/embeddings/w.xlsx": big_xlsx, "customXml/item7.xml": b"<x>" + b"y" * 300_000 + b"</x>"},
+                          drop=("word/styles.xml", "word/stylesWithEffects.xml")))
+    assert scan_file_result(src, MOBILE).error is None
+    # Over the limit only when the two are counted together: the outer document reads 300 KB itself.
+    outer = sum(i.file_size for i in zipfile.ZipFile(src).infolist())
+    inner = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(big_xlsx)).infolist())
+    with limits.using(limits.replace(limits.DEFAULT, file_bytes=max(outer, inner + 150_000))):
+        res = scan_file_result(src, MOBILE)
+    assert res.error and "file_bytes" in res.error

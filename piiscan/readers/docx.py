@@ -72,8 +72,10 @@ def alt_chunks(pkg: ooxml.Package, part: str) -> list[str]:
                         if r["Type"].endswith(_ALT_CHUNK) and r["TargetMode"] != "External") if t]
 
 
-def read_package(data: bytes, name: str = "", *, depth: int = 0) -> Iterator[Segment | Table | Unread]:
-    pkg = ooxml.Package(data, "Word document")
+def read_package(data: bytes, name: str = "", *, depth: int = 0,
+                 budget: list[int] | None = None) -> Iterator[Segment | Table | Unread]:
+    """What a .docx publishes; ``budget`` is the enclosing package's inflated bytes, for an embedded one."""
+    pkg = ooxml.Package(data, "Word document", budget=budget)
     main = main_part(pkg)
     chunks: list[str] = []
     for part in pkg.names():
@@ -139,7 +141,7 @@ def _alt_chunk(pkg: ooxml.Package, part: str, depth: int) -> Iterator[Any]:
     data = pkg.read(part)
     if kind == "docx":
         ooxml.limits.check("depth", depth + 1, "packages embedded in packages")
-        items = read_package(data, part, depth=depth + 1)
+        items = read_package(data, part, depth=depth + 1, budget=pkg.budget)
     else:
         items = importlib.import_module(f"{__package__}.{kind}").read_bytes(data, part)
     for item in items:

@@ -111,8 +111,10 @@ def shared_strings_part(pkg: ooxml.Package) -> str | None:
     return None
 
 
-def read_package(data: bytes, name: str = "", *, depth: int = 0) -> Iterator[Table | Segment | Unread]:
-    pkg = ooxml.Package(data, "Excel workbook")
+def read_package(data: bytes, name: str = "", *, depth: int = 0,
+                 budget: list[int] | None = None) -> Iterator[Table | Segment | Unread]:
+    """What an .xlsx publishes; ``budget`` is the enclosing package's inflated bytes, for an embedded one."""
+    pkg = ooxml.Package(data, "Excel workbook", budget=budget)
     sheets = sheet_parts(pkg)
     xml = {part: pkg.read(part) for _, part in sheets}
     for sheet, part in sheets:

@@ -72,9 +72,11 @@ class Package:
     b'<x/><x/>'
     """
 
-    def __init__(self, data: bytes, what: str) -> None:
+    def __init__(self, data: bytes, what: str, *, budget: list[int] | None = None) -> None:
         check_office_zip(data, what)
         self.what = what
+        #: bytes inflated so far, shared with the packages embedded in this one (``file_bytes`` counts them all)
+        self.budget = budget if budget is not None else [0]
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = [i for i in self.zip.infolist() if not i.is_dir()]
@@ -90,8 +92,7 @@ class Package:
             _check_declared(info, name)
             declared += info.file_size
             self.infos.setdefault(name, info)
-        limits.check("file_bytes", declared, f"the parts of the {what}, inflated,")
-        self.inflated = 0
+        limits.check("file_bytes", self.budget[0] + declared, f"the parts of the {what}, inflated,")
         self._lower = {n.lower(): n for n in self.infos}
         self._rels: dict[str, list[dict[str, str]]] = {}
 
@@ -116,7 +117,7 @@ class Package:
                         break
                     size += len(chunk)
                     limits.check("part_bytes", size, f"part {name}, inflated,")
-                    limits.check("file_bytes", self.inflated + size, f"the parts of the {self.what}, inflated,")
+                    limits.check("file_bytes", self.budget[0] + size, f"the parts of the {self.what}, inflated,")
                     if size > _CHUNK and info.compress_size and size / info.compress_size > cap.ratio:
                         limits.check("ratio", size / info.compress_size, f"compression ratio of part {name}")
                     parts.append(chunk)
@@ -125,7 +126,7 @@ class Package:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error,
                 RuntimeError) as exc:
             raise ReadError(f"corrupt part {name} in {self.what}: {type(exc).__name__}") from None
-        self.inflated += size
+        self.budget[0] += size
         return b"".join(parts)
 
     def xml(self, name: str, *, recover: bool = False) -> Any:
@@ -389,7 +390,7 @@ def embedded_items(pkg: Package, depth: int) -> Iterator[Any]:
             continue
         limits.check("depth", depth + 1, "packages embedded in packages")
         module = importlib.import_module(f"{__package__}.{kind}")
-        for item in module.read_package(pkg.read(name), name, depth=depth + 1):
+        for item in module.read_package(pkg.read(name), name, depth=depth + 1, budget=pkg.budget):
             if isinstance(item, Segment):
                 yield Segment(item.text, item.label, {**item.location, "part": name})
             elif isinstance(item, Table):

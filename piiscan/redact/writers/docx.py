@@ -41,9 +41,10 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     write_bytes_atomic(dst, data, src)
 
 
-def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0) -> bytes:
+def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0,
+                 budget: list[int] | None = None) -> bytes:
     """A redacted copy of a .docx given as bytes (an embedded document is one)."""
-    pkg = ooxml.Package(data, "Word document")
+    pkg = ooxml.Package(data, "Word document", budget=budget)
     main = main_part(pkg)
     transform, removed = {}, []
     for chunk in alt_chunks(pkg, main):
@@ -57,7 +58,7 @@ def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0) ->
 
             transform[chunk] = lambda b: redact_text_bytes(b, redactor, report)
         elif ext in ("docx", "docm"):
-            transform[chunk] = lambda b, c=chunk: redact_bytes(b, c, redactor, report, depth=depth + 1)
+            transform[chunk] = lambda b, c=chunk: redact_bytes(b, c, redactor, report, depth=depth + 1, budget=pkg.budget)
         else:
             removed.append(chunk)
 

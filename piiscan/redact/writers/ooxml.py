@@ -104,7 +104,7 @@ def rewrite(pkg: ooxml.Package, redactor, report, *, body: Body | None = None,
         if transform and name in transform:
             out[name] = transform[name](pkg.read(name))
         elif ooxml.is_embedding(name):
-            out[name] = _redact_embedded(pkg.read(name), name, redactor, report, depth)
+            out[name] = _redact_embedded(pkg.read(name), name, redactor, report, depth, pkg.budget)
         elif name == "[Content_Types].xml":
             out[name] = _content_types(pkg, name, removed)
         elif own is not None and own(name):
@@ -181,7 +181,7 @@ def _content_types(pkg: ooxml.Package, name: str, removed: set[str]) -> bytes:
     return _serialise(root) if changed else data
 
 
-def _redact_embedded(data: bytes, name: str, redactor, report, depth: int) -> bytes:
+def _redact_embedded(data: bytes, name: str, redactor, report, depth: int, budget: list[int]) -> bytes:
     import importlib
 
     from ... import limits
@@ -189,7 +189,7 @@ def _redact_embedded(data: bytes, name: str, redactor, report, depth: int) -> by
     kind = ooxml.PACKAGE_EXTENSIONS[ooxml.extension(name)]
     limits.check("depth", depth + 1, "packages embedded in packages")
     module = importlib.import_module(f"{__package__}.{'docx' if kind == 'docx' else 'xlsx'}")
-    return module.redact_bytes(data, name, redactor, report, depth=depth + 1)
+    return module.redact_bytes(data, name, redactor, report, depth=depth + 1, budget=budget)
 
 
 def _serialise(root: Any) -> bytes:

@@ -50,11 +50,12 @@ def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
     write_bytes_atomic(dst, data, src)
 
 
-def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0) -> bytes:
+def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0,
+                 budget: list[int] | None = None) -> bytes:
     """A redacted copy of an .xlsx/.xlsm given as bytes (an embedded workbook is one)."""
     import openpyxl
 
-    pkg = ooxml.Package(data, "Excel workbook")
+    pkg = ooxml.Package(data, "Excel workbook", budget=budget)
     sheets = sheet_parts(pkg)
     formulas = {}
     for title, part in sheets:
