@@ -223,6 +223,20 @@ def docx_hidden(kind: str, v: str) -> bytes:
                             rels: add_rel(rels, "rId95", f"{REL}/oleObject", "embeddings/oleObject1.bin"),
                             doc: in_body(obj)},
                      {"word/embeddings/oleObject1.bin": ole})
+    if kind == "activeX":
+        ax = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/'
+              'office/2006/activeX" xmlns:r="' + R + '" ax:classid="{8BD21D10-EC42-11CE-9E0D-00AA006002F3}" '
+              'ax:persistence="persistStorage" r:id="rId1"/>')
+        ax_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="' + PKG_REL + '">'
+                   '<Relationship Id="rId1" Type="http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary" '
+                   'Target="activeX1.bin"/></Relationships>')
+        ctl = '<w:p><w:r><w:object><w:control r:id="rId98" w:name="TextBox1" w:shapeid="c1"/></w:object></w:r></w:p>'
+        return patch(base, {ct: chain(add_override("word/activeX/activeX1.xml", "application/vnd.ms-office.activeX+xml"),
+                                      add_default("bin", "application/vnd.ms-office.activeX")),
+                            rels: add_rel(rels, "rId98", f"{REL}/control", "activeX/activeX1.xml"),
+                            doc: in_body(ctl)},
+                     {"word/activeX/activeX1.xml": ax.encode(), "word/activeX/_rels/activeX1.xml.rels": ax_rels.encode(),
+                      "word/activeX/activeX1.bin": b"\xd0\xcf\x11\xe0" + v.encode("utf-16-le")})
     if kind in ("altChunk html", "altChunk rtf"):
         ext = "htm" if kind.endswith("html") else "rtf"
         content = (f"<html><body><p>联系电话：{v}</p></body></html>".encode() if ext == "htm"

@@ -91,7 +91,7 @@ def test_docx_chart_title_split_over_runs_is_one_value(tmp_path):
     assert [f.value for f in scan_file_result(src, MOBILE).findings] == [value]
 
 
-@pytest.mark.parametrize("kind", ["embedded object", "altChunk rtf"])
+@pytest.mark.parametrize("kind", ["embedded object", "altChunk rtf", "activeX"])
 def test_docx_unreadable_content_is_unread_then_removed(tmp_path, kind):
     value = value_for(kind)
     src = tmp_path / "in" / "a.docx"
@@ -104,8 +104,9 @@ def test_docx_unreadable_content_is_unread_then_removed(tmp_path, kind):
     dst = tmp_path / "out" / "a.docx"
     assert parts_holding(dst, value) == []
     parts = unzip_all(dst.read_bytes())
-    assert not any("embeddings/oleObject" in n or "afchunk.rtf" in n for n in parts)
-    assert b"rId95" not in parts["word/document.xml"] and b"rId96" not in parts["word/document.xml"]
+    assert not any("embeddings/oleObject" in n or "afchunk.rtf" in n or "activeX" in n for n in parts)
+    for rid in (b"rId95", b"rId96", b"rId98"):
+        assert rid not in parts["word/document.xml"]
     assert b"oleObject1.bin" not in parts["word/_rels/document.xml.rels"]
     assert scan_file_result(dst, MOBILE).unread == []
     import docx
@@ -280,3 +281,22 @@ def test_xls_sheet_name_found_and_redacted(tmp_path):
     dst = tmp_path / "out" / "a.xls"
     assert not any(form in dst.read_bytes() for form in planted_forms(value))
     assert xlrd.open_workbook(dst).sheet_names() == [f"户主{value[:3]}＊＊＊＊{value[-4:]}"]
+
+
+@pytest.mark.parametrize("builder, kind, name", [("docx", "picture", "a.docx"), ("xlsx", "picture", "a.xlsx"),
+                                                  ("docx", "embedded object", "a.docx")])
+def test_check_does_not_pass_what_it_could_not_read(tmp_path, builder, kind, name):
+    """The gate exits 2 for a picture (no OCR) or an embedded object: it was not checked."""
+    from gate_helpers import cli
+
+    from office_builders import docx_hidden as dh, xlsx_hidden as xh
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / name).write_bytes((dh if builder == "docx" else xh)(kind, value_for(kind)))
+    res = CliRunner().invoke(cli, ["check", str(folder), "--no-baseline"], catch_exceptions=False)
+    assert res.exit_code == 2, res.output
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / name).write_bytes((dh if builder == "docx" else xh)("core title", "公示"))
+    assert CliRunner().invoke(cli, ["check", str(clean), "--no-baseline"], catch_exceptions=False).exit_code == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import random
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -461,7 +460,7 @@ _PIECES = st.sampled_from([
 @given(st.lists(_PIECES, max_size=40), st.integers(0, 40))
 def test_fuzz_any_page_is_read_and_redacted_without_a_leak(pieces, at):
     from piiscan.readers.html import read_bytes as read_html
-    from piiscan.redact import FileReport, Redactor
+    from piiscan.redact import FileReport
     from piiscan.redact.writers.html import redact_html_text
 
     phone = "13912345678"

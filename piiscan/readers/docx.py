@@ -99,6 +99,7 @@ def read_package(data: bytes, name: str = "", *, depth: int = 0,
         yield from _alt_chunk(pkg, chunk, depth)
     yield from ooxml.embedded_items(pkg, depth)
     yield from ooxml.picture_notes(pkg)
+    yield from ooxml.macro_notes(pkg)
 
 
 def _body(root: Any) -> Iterator[Segment | Table]:

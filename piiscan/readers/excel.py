@@ -38,7 +38,7 @@ from .. import limits
 from ..tables import Table
 from . import ReadError, Segment, ooxml
 from .formula import evaluate
-from .registry import OLE_MAGIC, Unread, check_office_zip, read_file_bytes
+from .registry import OLE_MAGIC, Unread, read_file_bytes
 
 _SML_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
 _SHEET_DATA = frozenset(f"{{{ns}}}sheetData" for ns in _SML_NS)
@@ -164,6 +164,7 @@ def read_package(data: bytes, name: str = "", *, depth: int = 0,
                 yield Segment(text, label=unit.label, location={"part": unit.part})
     yield from ooxml.embedded_items(pkg, depth)
     yield from ooxml.picture_notes(pkg)
+    yield from ooxml.macro_notes(pkg)
 
 
 def outside_sheet_data(xml: bytes) -> bytes:

@@ -38,7 +38,6 @@ page that exceeds them with a clear error instead.
 from __future__ import annotations
 
 import codecs
-import html as _html
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator

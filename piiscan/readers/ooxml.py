@@ -36,10 +36,8 @@ from .registry import Note, Unread, check_office_zip
 
 _CHUNK = 1 << 20
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: Relationship types whose target part a published copy does without (removed on redaction).
 THUMBNAIL_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
@@ -343,8 +341,17 @@ def is_thumbnail(pkg: Package, name: str) -> bool:
 
 
 def is_embedding(name: str) -> bool:
-    """An embedded object or package (``word/embeddings/…``, ``xl/embeddings/…``)."""
-    return "/embeddings/" in f"/{name.lower()}"
+    """An embedded object or package (``word/embeddings/…``), or an ActiveX control's state (``word/activeX/…``).
+
+    ActiveX parts persist what a control holds (a text box's value) in a
+    binary piiscan does not read: they are embedded objects too.
+    """
+    lower = f"/{name.lower()}"
+    return "/embeddings/" in lower or "/activex/" in lower
+
+
+def ooxml_basename(name: str) -> str:
+    return posixpath.basename(name).lower()
 
 
 def pictures(pkg: Package) -> Iterator[tuple[str, bytes]]:
@@ -356,6 +363,13 @@ def pictures(pkg: Package) -> Iterator[tuple[str, bytes]]:
     for name in pkg.names():
         if is_picture(name) and not is_embedding(name):
             yield name, pkg.read(name)
+
+
+def macro_notes(pkg: Package) -> Iterator[Note]:
+    """Macros (``vbaProject.bin``) are code in a compressed binary piiscan does not read: a note, kept on redaction."""
+    for name in pkg.names():
+        if ooxml_basename(name) == "vbaproject.bin":
+            yield Note(f"{name}: macros not read (kept in a redacted copy)")
 
 
 def picture_notes(pkg: Package) -> Iterator[Note]:
@@ -386,6 +400,8 @@ def embedded_items(pkg: Package, depth: int) -> Iterator[Any]:
             continue
         kind = PACKAGE_EXTENSIONS.get(extension(name))
         if kind is None:
+            if "/activex/" in f"/{name.lower()}" and extension(name) != "bin":
+                continue  # the control's description: noted with its binary state
             yield Unread(f"{name}: embedded object not read (removed on redaction)")
             continue
         limits.check("depth", depth + 1, "packages embedded in packages")
