@@ -257,3 +257,29 @@ def test_embedded_packages_count_against_the_file(tmp_path):
     with limits.using(limits.replace(limits.DEFAULT, file_bytes=max(outer, inner + 150_000))):
         res = scan_file_result(src, MOBILE)
     assert res.error and "file_bytes" in res.error
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 1_048_576), st.integers(1, 16_384)), min_size=1, max_size=12),
+       st.booleans(), st.tuples(st.integers(1, 2000), st.integers(1, 60)))
+def test_cell_extent_is_never_underestimated(cells, with_dimension, dim):
+    """Whatever the dimension claims, the cheap extent is None (parse) or covers every cell."""
+    from piiscan.readers.excel import _column_number, _extent_from_refs
+
+    def letters(n: int) -> str:
+        out = ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            out = chr(65 + r) + out
+        return out
+
+    rows = sorted(set(r for r, _ in cells))
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{letters(c)}{r}"><v>1</v></c>' for rr, c in cells if rr == r)
+                   + "</row>" for r in rows)
+    dimension = f'<dimension ref="A1:{letters(dim[1])}{dim[0]}"/>' if with_dimension else ""
+    xml = f"<worksheet>{dimension}<sheetData>{body}</sheetData></worksheet>".encode()
+    written = xml.count(b"<c ")
+    got = _extent_from_refs(xml, b"", written)
+    if got is not None:
+        assert got[0] >= max(r for r, _ in cells) and got[1] >= max(c for _, c in cells)
+    assert _column_number(letters(16384).encode()) == 16384

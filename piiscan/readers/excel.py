@@ -29,6 +29,7 @@ panic, exit 134). The cells of every sheet are counted in its XML first
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -44,11 +45,9 @@ _SML_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://
 _SHEET_DATA = frozenset(f"{{{ns}}}sheetData" for ns in _SML_NS)
 _SHEET_DATA_SPAN = regex.compile(rb"<(?P<p>\w+:)?sheetData\b[^>]*?(?:/>|>.*</(?P=p)?sheetData\s*>)", regex.DOTALL)
 _SHEET_DATA_HOLE = regex.compile(rb"<(?:\w+:)?sheetData/>")
-_CELL_REF = regex.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = regex.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,7})"')
-_CELL_TAG = regex.compile(rb"<(?:\w+:)?c[\s>/]")
 _FORMULA_TAG = regex.compile(rb"<(?:\w+:)?f[\s>]")
-_SHARED_REF = regex.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*([0-9]+)\s*<')
+# A shared-string cell as Excel and openpyxl write it (t last, then the value): fast to find.
+_SHARED_REF = re.compile(rb't="s"><(?:\w+:)?v>([0-9]+)<')
 _OFFICE_DOCUMENT = "/officeDocument"
 _WORKSHEET = "/worksheet"
 _SHARED_STRINGS = "/sharedStrings"
@@ -146,7 +145,7 @@ def read_package(data: bytes, name: str = "", *, depth: int = 0,
     if strings is not None:
         used = set()
         for body in xml.values():
-            used.update(int(m) for m in _SHARED_REF.findall(body))
+            used.update(int(m) for m in set(_SHARED_REF.findall(body)))
         for i, text in enumerate(shared_strings(pkg.read(strings), strings)):
             if i not in used and text.strip():
                 yield Segment(text, location={"part": f"{strings} (unused string)"})
@@ -194,18 +193,29 @@ def check_sheet(xml: bytes, sheet: str) -> None:
 
     Two counts: the cells written in the XML (each costs memory in any
     reader), and the range from A1 to the last cell with a value (calamine
-    and the redact writer hold that range densely). The range is measured
-    from the cell references first; only when that is over the limit are
-    the cells parsed, since an empty but formatted cell far away does not
-    widen calamine's range.
+    and the redact writer hold that range densely). The range is taken from
+    the sheet's ``<dimension>`` (or its last row) and verified with two
+    searches for a cell reference beyond it (:func:`_beyond`), so a
+    well-formed sheet costs a few scans in C and no Python per cell. A
+    sheet that lies, writes cells without references, or spans more than
+    the limit is then parsed, since an empty but formatted cell far away
+    does not widen calamine's range.
     """
     what = f"cells of sheet {sheet!r}"
-    limits.check("cells", len(_CELL_TAG.findall(xml)), what)
+    head = _SHEET_DATA_START.search(xml)
+    p = head.group(1) or b"" if head else b""
+    written = xml.count(b"<" + p + b"c ") + xml.count(b"<" + p + b"c>") + xml.count(b"<" + p + b"c/>")
+    limits.check("cells", written, what)
     cap = limits.current().cells
-    rows, cols = _extent_from_refs(xml)
-    if rows * cols > cap:
+    extent = _extent_from_refs(xml, p, written)
+    if extent is None or extent[0] * extent[1] > cap:
         rows, cols = _extent_of_values(xml)
         limits.check("cells", rows * cols, f"the range of {what} (rows × columns)")
+
+
+_SHEET_DATA_START = re.compile(rb"<(\w+:)?sheetData\b")
+_R_ATTR = re.compile(rb'\sr="([0-9]+)"')
+_LETTERS, _DIGITS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0123456789"
 
 
 def _column_number(letters: bytes) -> int:
@@ -215,13 +225,48 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _extent_from_refs(xml: bytes) -> tuple[int, int]:
-    rows = max((int(r) for r in set(_ROW_REF.findall(xml))), default=0)
-    refs = _CELL_REF.findall(xml)
-    cols = max((_column_number(c) for c in {c for c, _ in refs}), default=0)
-    rows = max(rows, max((int(r) for r in {r for _, r in refs}), default=0))
-    unreferenced = len(_CELL_TAG.findall(xml)) - len(refs)
-    return rows, max(cols, unreferenced)  # cells without a reference: at most that many columns
+def _greater(value: bytes, alphabet: bytes) -> bytes:
+    """A pattern for strings of ``alphabet`` that sort after ``value`` (as numbers or column letters do).
+
+    >>> import re
+    >>> [bool(re.fullmatch(_greater(b"D", _LETTERS), c)) for c in (b"C", b"D", b"E", b"AA")]
+    [False, False, True, True]
+    >>> [bool(re.fullmatch(_greater(b"409", _DIGITS), c)) for c in (b"400", b"409", b"410", b"999", b"1000")]
+    [False, False, True, True, True]
+    """
+    lo, hi = alphabet[:1].decode(), alphabet[-1:].decode()
+    alts = [f"[{lo}-{hi}]{{{len(value) + 1},}}".encode()]
+    for i, ch in enumerate(value):
+        if ch < alphabet[-1]:
+            alts.append(re.escape(value[:i]) + b"[" + bytes([ch + 1]) + b"-" + hi.encode() + b"]"
+                        + (f"[{lo}-{hi}]{{{len(value) - i - 1}}}".encode() if len(value) - i - 1 else b""))
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+def _beyond(xml: bytes, rows: bytes, cols: bytes) -> bool:
+    """Whether a cell reference lies below row ``rows`` or right of column ``cols``."""
+    return bool(re.search(rb' r="' + _greater(cols, _LETTERS) + rb"[0-9]", xml)
+                or re.search(rb' r="[A-Z]{1,3}' + _greater(rows, _DIGITS) + rb'"', xml))
+
+
+def _extent_from_refs(xml: bytes, p: bytes, written: int) -> tuple[int, int] | None:
+    """Rows and columns from A1 to the last cell reference, or None when they cannot be read cheaply."""
+    if written == 0:
+        return 0, 0
+    if xml.count(b"<" + p + b'c r="') != written:
+        return None  # cells without a reference (or with it later in the tag): parse
+    dim = re.search(rb"<" + re.escape(p) + rb'dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"', xml)
+    if dim:
+        cols, rows = dim.group(1), dim.group(2)
+    else:
+        last = xml.rfind(b"<" + p + b"row ")
+        m = _R_ATTR.search(xml, last, xml.find(b">", last)) if last >= 0 else None
+        rows = m.group(1) if m else str(xml.count(b"<" + p + b"row")).encode()
+        letters = set(re.findall(rb' r="([A-Z]{1,3})[0-9]', xml))
+        cols = max(letters, key=lambda c: (len(c), c)) if letters else b"A"
+    if _beyond(xml, rows, cols):
+        return None  # the dimension lies: parse
+    return int(rows), _column_number(cols)
 
 
 def _extent_of_values(xml: bytes) -> tuple[int, int]:
@@ -254,10 +299,53 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+# A formula cell as Excel and openpyxl write it: reference first, the formula then the cached value.
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>\s*(?:<v>([^<]*)</v>|<v/>)?')
+_XML_REF = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_XML_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    if "&" not in text:
+        return text
+    return _XML_REF.sub(lambda m: _XML_NAMED.get(m.group(1)) or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x"
+                                                                    else int(m.group(1)[1:])), text)
+
+
 def formula_cells(xml: bytes) -> dict[tuple[int, int], tuple[str, str | None]]:
-    """``(row, column)`` (0-based) → ``(formula, cached value)`` for every cell with a written formula."""
+    """``(row, column)`` (0-based) → ``(formula, cached value)`` for every cell with a written formula.
+
+    Sheets written the usual way (no namespace prefix, the reference first,
+    the formula first in the cell) are searched in C, formula cells only;
+    when that search does not account for every formula, the sheet is parsed.
+
+    >>> formula_cells(b'<c r="C2" t="str"><f>"139"&amp;"1"</f><v>1391</v></c><c r="D2"><f t="shared" si="0"/></c>')
+    {(1, 2): ('="139"&"1"', '1391')}
+    """
     if not _FORMULA_TAG.search(xml):
         return {}
+    head = _SHEET_DATA_START.search(xml)
+    if head and head.group(1):
+        return _formula_cells_parsed(xml)
+    out = {}
+    found = 0
+    for m in _FORMULA_CELL.finditer(xml):
+        found += 1
+        if m.group(3):
+            v = m.group(4)
+            out[(int(m.group(2)) - 1, _column_number(m.group(1)) - 1)] = (
+                "=" + _xml_text(m.group(3)), _xml_text(v) if v is not None else None)
+    if found != len(_FORMULA_WITH_TEXT.findall(xml)):
+        return _formula_cells_parsed(xml)
+    return out
+
+
+# <f> and <f …> that are not empty elements (<f t="shared" si="0"/> carries no formula).
+_FORMULA_WITH_TEXT = re.compile(rb"<f(?:\s[^>]*[^/])?>")
+
+
+def _formula_cells_parsed(xml: bytes) -> dict[tuple[int, int], tuple[str, str | None]]:
     import lxml.etree
 
     out: dict[tuple[int, int], tuple[str, str | None]] = {}
