@@ -489,3 +489,18 @@ def _fuzz_redactor():
 
     FUZZ_REDACTOR = Redactor(types=["CN_MOBILE"])
     yield
+
+
+def test_changed_attribute_keeps_the_spelling_of_the_rest(tmp_path):
+    phone = synth.mobile_number(random.Random(31))
+    masked = phone[:3] + "****" + phone[-4:]
+    page_ = (f'<html><body><a href="/q?a=1&amp;copy=2&amp;m={phone}&amp;x=%E4%B8%AD">查询</a>'
+             f'<p title="电话{charrefs(phone[:2])}{phone[2:]} &amp; &#20013;">x</p>'
+             f"<img alt={phone}></body></html>")
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    src.write_text(page_, encoding="utf-8")
+    redact_file(src, dst)
+    out = dst.read_text(encoding="utf-8")
+    assert f'href="/q?a=1&amp;copy=2&amp;m={masked}&amp;x=%E4%B8%AD"' in out
+    assert f'title="电话{masked} &amp; &#20013;"' in out
+    assert f"<img alt={masked}>" in out

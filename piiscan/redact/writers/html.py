@@ -273,36 +273,54 @@ class _Rewriter(HTMLParser):
             raw_value = m.group(g)
             if len(raw_value) > self.cap.attribute_bytes:
                 limits.check("attribute_bytes", len(raw_value.encode("utf-8", "surrogateescape")), "an HTML attribute")
-            value = _html.unescape(raw_value)
-            kind = attribute_kind(m.group(1), value)
+            kind = attribute_kind(m.group(1), _html.unescape(raw_value))
             if kind is None:
                 continue
-            new = self._redact_value(kind, value)
-            if new == value:
+            new = self._redact_value(kind, raw_value)
+            if new == raw_value:
                 continue
-            escaped = _html.escape(new, quote=True)
+            if g == 4 and (not new or regex.search(r"""[\s"'=<>`]""", new)):
+                new = f'"{new}"'  # an unquoted value that now needs quotes
             a, b = m.span(g)
-            if g == 4:
-                escaped = f'"{escaped}"'
-            self.edits.append((start + a, start + b, escaped))
+            self.edits.append((start + a, start + b, new))
 
-    def _redact_value(self, kind: str, value: str) -> str:
-        if kind == "srcdoc":
-            limits.check("depth", self.depth + 1, "iframe srcdoc nesting")
-            return redact_html_text(value, self.redactor, self.report, depth=self.depth + 1)
-        view = View()
-        if kind == "url":
-            for s, e, text in url_pieces(value):
-                (view.verbatim(0, s, text) if e - s == len(text) and value[s:e] == text
-                 else view.decoded(0, s, e, text))
-            fix = _url_escape
-        elif kind == "css":
-            view, fix = _css_view(value, 0), _css_escape
-        else:
-            view.verbatim(0, 0, value)
-            fix = str
+    def _redact_value(self, kind: str, raw: str) -> str:
+        """The raw attribute value with its findings replaced; characters not replaced keep their spelling."""
+        if kind in ("srcdoc", "css"):
+            # A page or a style sheet inside the attribute: redacted decoded, escaped again as a whole.
+            value = _html.unescape(raw)
+            if kind == "srcdoc":
+                limits.check("depth", self.depth + 1, "iframe srcdoc nesting")
+                new = redact_html_text(value, self.redactor, self.report, depth=self.depth + 1)
+            else:
+                found = redact_view(_css_view(value, 0), self.redactor, self.report, lambda r, c, _k: _css_escape(r))
+                new = apply(value, [(s, e, t) for _, s, e, t in found]) if found else value
+            return raw if new == value else _html.escape(new, quote=True)
+        view = _attribute_view(raw, url=kind == "url")
+        fix = (lambda r: _html.escape(_url_escape(r), quote=True)) if kind == "url" else (
+            lambda r: _html.escape(r, quote=True))
         found = redact_view(view, self.redactor, self.report, lambda r, c, _k: fix(r))
-        return apply(value, [(s, e, t) for _, s, e, t in found]) if found else value
+        return apply(raw, [(s, e, t) for _, s, e, t in found]) if found else raw
+
+
+def _attribute_view(raw: str, *, url: bool) -> View:
+    """A raw attribute value as the reader sees it: references decoded, and for a URL, percent-escapes too."""
+    view = View()
+
+    def plain(a: int, b: int) -> None:
+        if not url:
+            view.verbatim(0, a, raw[a:b])
+            return
+        for s, e, text in url_pieces(raw[a:b]):
+            (view.verbatim(0, a + s, text) if raw[a + s:a + e] == text else view.decoded(0, a + s, a + e, text))
+
+    pos = 0
+    for m in _CHARREF.finditer(raw):
+        plain(pos, m.start())
+        view.decoded(0, m.start(), m.end(), _html.unescape(m.group()))
+        pos = m.end()
+    plain(pos, len(raw))
+    return view
 
 
 #: Elements whose content is text up to their end tag (HTML5, libxml2): RCDATA decodes references, the rest not.
