@@ -188,3 +188,32 @@ def test_docx_footnotes_are_redacted(tmp_path):
     with zipfile.ZipFile(dst) as z:
         notes = z.read("word/footnotes.xml").decode("utf-8")
     assert phone not in notes and phone[:3] + "****" + phone[-4:] in notes
+
+
+def test_docx_label_in_one_paragraph_value_in_the_next(tmp_path):
+    """The reader joins body paragraphs (姓名 on one line, the name on the next): so must the writer.
+
+    Redacting paragraph by paragraph left the name, the re-scan found it and redact failed (exit 1).
+    """
+    import random
+
+    import docx
+    from click.testing import CliRunner
+
+    from piiscan import synth
+    from piiscan.cli.redact import redact as redact_cmd
+
+    rng = random.Random(41)
+    name, phone = synth.person_name(rng), synth.mobile_number(rng)
+    d = docx.Document()
+    for text in ("户主姓名：", name, "联系电话：", phone):
+        d.add_paragraph(text)
+    src = tmp_path / "in" / "a.docx"
+    src.parent.mkdir()
+    d.save(src)
+    assert {f.value for f in scan_file_result(src, Scanner())} >= {name, phone}
+    res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    text = all_text(tmp_path / "out" / "a.docx")
+    assert name not in text and phone not in text
+    assert [p.text for p in docx.Document(tmp_path / "out" / "a.docx").paragraphs][0] == "户主姓名："

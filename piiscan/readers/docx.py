@@ -86,9 +86,8 @@ def read_package(data: bytes, name: str = "", *, depth: int = 0,
             yield from _body(root)
             chunks = alt_chunks(pkg, part)
         elif root.tag.startswith(_W) and next(root.iter(_W_P), None) is not None:
-            text = "\n".join(_own_text(p) for p in root.iter(_W_P) if not _fallback_copy(p))
-            if text.strip():
-                yield Segment(text, location={"part": part})
+            for pieces in text_runs(root, main=False):
+                yield Segment(_joined(pieces), location={"part": part})
         for unit in field_code_units(part, root):
             yield Segment(unit.text(), location={"part": unit.part})
         for unit in ooxml.units(part, root, skip=WORD_SKIP):
@@ -106,20 +105,53 @@ def _body(root: Any) -> Iterator[Segment | Table]:
     body = root.find(f"{_W}body")
     if body is None:
         return
-    lines = [_own_text(p, deleted=False) for p in body.iterchildren(_W_P)]
-    text = "\n".join(lines)
-    if text.strip():
+    runs = text_runs(root, main=True)
+    if runs and runs[0] is not None:
         # line = paragraph number in the body
-        yield Segment(text, line_offsets=True)
+        yield Segment(_joined(runs[0]), line_offsets=True)
     for tbl in body.iter(f"{_W}tbl"):
         if _inside_table(tbl) or _in_fallback(tbl):
             continue  # a nested table's text is part of its outer cell; a fallback is a copy
         rows = [[_cell_text(tc) for tc in tr.iterchildren(f"{_W}tc")] for tr in tbl.iterchildren(f"{_W}tr")]
         if rows:
             yield Table(rows)
-    extra = [t for t in (_own_text(p, deleted_only=p.getparent() is body) for p in _body_extra(body)) if t.strip()]
-    if extra:
-        yield Segment("\n".join(extra))
+    if len(runs) > 1 and runs[1] is not None:
+        yield Segment(_joined(runs[1]))
+
+
+Piece = tuple[Any, str]  # (the w:t or w:delText node the text is in, or None for a separator; the text)
+
+
+def text_runs(root: Any, *, main: bool) -> list[list[Piece] | None]:
+    """The texts a Word part is scanned as, each a list of pieces: the redact writer rewrites the same.
+
+    The main document: its body paragraphs, one line each (tracked
+    deletions left out), then the text the body lines leave out (text boxes,
+    content controls, deletions, text only a fallback holds); None for one
+    that is blank. Another part (a header, the footnotes): all its
+    paragraphs, one line each, deletions in, fallback copies out.
+    """
+    def joined(paragraphs: list[list[Piece]]) -> list[Piece] | None:
+        out: list[Piece] = []
+        for i, pieces in enumerate(paragraphs):
+            if i:
+                out.append((None, "\n"))
+            out.extend(pieces)
+        return out if _joined(out).strip() else None
+
+    if not main:
+        return [joined([paragraph_pieces(p) for p in root.iter(_W_P) if not _fallback_copy(p)])]
+    body = root.find(f"{_W}body")
+    if body is None:
+        return []
+    lines = [paragraph_pieces(p, deleted=False) for p in body.iterchildren(_W_P)]
+    extra = [pieces for pieces in (paragraph_pieces(p, deleted_only=p.getparent() is body) for p in _body_extra(body))
+             if _joined(pieces).strip()]
+    return [joined(lines), joined(extra)]
+
+
+def _joined(pieces: list[Piece] | None) -> str:
+    return "".join(text for _, text in pieces or ())
 
 
 def field_code_units(part: str, root: Any) -> Iterator[ooxml.Unit]:
@@ -232,19 +264,29 @@ def _paragraph_of(node: Any) -> Any:
     return anc
 
 
-def _own_text(p: Any, deleted_only: bool = False, deleted: bool = True) -> str:
-    """Text of ``p`` itself, deletions included (a text box inside ``p`` is its own paragraph)."""
-    out = []
+def paragraph_pieces(p: Any, deleted_only: bool = False, deleted: bool = True) -> list[Piece]:
+    """The text of ``p`` itself as pieces, deletions included unless ``deleted`` is false.
+
+    A text box inside ``p`` is its own paragraph. ``deleted_only`` keeps
+    the deletions and turns everything else into a space (a body line
+    already holds that text).
+    """
+    out: list[Piece] = []
     for node in p.iter(_W_T, _W_DEL, _W_TAB, _W_BR, _W_CR):
         if _paragraph_of(node) is not p:
             continue
         if node.tag == _W_DEL:
             if deleted:
-                out.append(node.text or "")
+                out.append((node, node.text or ""))
         elif deleted_only:
-            out.append(" ")
+            out.append((None, " "))
         elif node.tag == _W_T:
-            out.append(node.text or "")
+            out.append((node, node.text or ""))
         else:
-            out.append("\t" if node.tag == _W_TAB else "\n")
-    return "".join(out)
+            out.append((None, "\t" if node.tag == _W_TAB else "\n"))
+    return out
+
+
+def _own_text(p: Any, deleted_only: bool = False, deleted: bool = True) -> str:
+    """Text of ``p`` itself, deletions included (a text box inside ``p`` is its own paragraph)."""
+    return _joined(paragraph_pieces(p, deleted_only, deleted))

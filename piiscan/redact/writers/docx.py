@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...readers import ooxml
-from ...readers.docx import WORD_SKIP, alt_chunks, field_code_units, main_part
+from ...readers.docx import WORD_SKIP, alt_chunks, field_code_units, main_part, text_runs
 from ...readers.registry import read_file_bytes
 from . import write_bytes_atomic
 from .ooxml import redact_units, rewrite
@@ -66,12 +66,34 @@ def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0,
         if not root.tag.startswith(_W):
             return False
         changed = False
+        # First the texts as the reader joins them (a label in one paragraph, the name in the next),
+        # then each paragraph on its own, with its table column as context.
+        for pieces in text_runs(root, main=part == main):
+            changed |= _redact_pieces(pieces, redactor, report)
         for p in root.iter(_W_P):
             changed |= _redact_paragraph(p, redactor, report)
         return redact_units(field_code_units(part, root), redactor, report) or changed
 
     return rewrite(pkg, redactor, report, body=body, skip=WORD_SKIP, transform=transform,
                    extra_removed=removed, depth=depth)
+
+
+def _redact_pieces(pieces, redactor, report, label: str | None = None) -> bool:
+    """Redact a text made of pieces (:func:`piiscan.readers.docx.text_runs`); each node keeps its formatting."""
+    if pieces is None:
+        return False
+    view = View()
+    for i, (node, text) in enumerate(pieces):
+        if node is None:
+            view.separator(text)
+        else:
+            view.verbatim(i, 0, text)
+    found = redact_view(view, redactor, report, lambda rep, _c, _k: rep, label=label)
+    for i, edits in by_container(found).items():
+        node = pieces[i][0]
+        node.text = apply(node.text or "", edits)
+        node.set(_XML_SPACE, "preserve")
+    return bool(found)
 
 
 def _own_pieces(p):
