@@ -211,7 +211,7 @@ def test_docx_label_in_one_paragraph_value_in_the_next(tmp_path):
     src = tmp_path / "in" / "a.docx"
     src.parent.mkdir()
     d.save(src)
-    assert {f.value for f in scan_file_result(src, Scanner())} >= {name, phone}
+    assert {f.value for f in scan_file_result(src, Scanner()).findings} >= {name, phone}
     res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out")], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     text = all_text(tmp_path / "out" / "a.docx")
