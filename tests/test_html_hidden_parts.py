@@ -504,3 +504,16 @@ def test_changed_attribute_keeps_the_spelling_of_the_rest(tmp_path):
     assert f'href="/q?a=1&amp;copy=2&amp;m={masked}&amp;x=%E4%B8%AD"' in out
     assert f'title="电话{masked} &amp; &#20013;"' in out
     assert f"<img alt={masked}>" in out
+
+
+def test_unclosed_paragraphs_are_not_nesting(tmp_path):
+    """Old pages leave </p> and </li> out: 20,000 of them are siblings, not 20,000 levels."""
+    phone = synth.mobile_number(random.Random(33))
+    page_ = "<html><body>" + "<p>第{}条".format(1) * 1 + "".join(f"<p>第{i}条<li>项" for i in range(12_000)) \
+        + f"<p>电话 {phone}</body></html>"
+    src, dst = tmp_path / "a.html", tmp_path / "b.html"
+    src.write_text(page_, encoding="utf-8")
+    res = scan_file_result(src, Scanner(types=["CN_MOBILE"]))
+    assert res.error is None and [f.value for f in res.findings] == [phone]
+    redact_file(src, dst)
+    assert phone not in dst.read_text(encoding="utf-8")

@@ -81,6 +81,34 @@ _CSS_CONTENT = regex.compile(r"""(?<![\w-])content\s*:((?:"(?:[^"\\]|\\.)*"|'(?:
 _CSS_STRING = regex.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'""", regex.DOTALL)
 
 
+# Elements whose end tag may be left out: a sibling of the same kind ends them (HTML5 implied end tags).
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+                          "tfoot", "colgroup", "caption", "rt", "rp"})
+
+
+def open_element(stack: list[str], tag: str) -> None:
+    """Push ``tag`` onto the stack of open elements, closing what its start implies, and check ``nesting``.
+
+    Old pages leave ``</p>`` and ``</li>`` out: counted as open, 20,000
+    paragraphs would look nested 20,000 deep.
+
+    >>> stack = ["html", "body"]
+    >>> for t in ("p", "p", "div", "ul", "li", "li"):
+    ...     open_element(stack, t)
+    >>> stack
+    ['html', 'body', 'div', 'ul', 'li']
+    """
+    if tag in _IMPLIED_END:
+        for i in range(len(stack) - 1, max(len(stack) - 4, -1), -1):
+            if stack[i] == tag:
+                del stack[i:]
+                break
+    if stack and stack[-1] == "p" and tag in BLOCKS:
+        stack.pop()
+    stack.append(tag)
+    limits.check("nesting", len(stack), "HTML element nesting")
+
+
 def read_bytes(data: bytes, name: str = "", *, _depth: int = 0) -> Iterator[Segment | Table]:
     if not data.strip():
         return
@@ -457,8 +485,7 @@ class _FlatReader(HTMLParser):
         if tag in BLOCKS:
             self.body.append("\n")
         if tag not in _VOID:
-            self.open.append(tag)
-            limits.check("nesting", len(self.open), "HTML element nesting")
+            open_element(self.open, tag)
 
     def handle_startendtag(self, tag, attrs):
         self._attrs(attrs)

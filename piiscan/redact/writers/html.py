@@ -44,6 +44,7 @@ import regex
 
 from ... import limits
 from ...readers.html import (BLOCKS, _VOID, attribute_kind, check_attribute_sizes, css_strings, declared_encoding,
+                             open_element,
                              is_json_script_type, json_pieces, url_pieces)
 from ...readers.text import split_bom
 from ...tables import _WRAP
@@ -121,8 +122,7 @@ class _Rewriter(HTMLParser):
         elif tag in BLOCKS:
             self.run.separator("\n")
         if tag not in _VOID:
-            self.stack.append(tag)
-            limits.check("nesting", len(self.stack), "HTML element nesting")
+            open_element(self.stack, tag)
 
     def handle_startendtag(self, tag, attrs):
         self._redact_tag(self._pos())
