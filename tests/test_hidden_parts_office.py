@@ -300,3 +300,21 @@ def test_check_does_not_pass_what_it_could_not_read(tmp_path, builder, kind, nam
     clean.mkdir()
     (clean / name).write_bytes((dh if builder == "docx" else xh)("core title", "公示"))
     assert CliRunner().invoke(cli, ["check", str(clean), "--no-baseline"], catch_exceptions=False).exit_code == 0
+
+
+def test_docx_people_part_email(tmp_path):
+    """word/people.xml names each editor with an e-mail address (w15:userId)."""
+    from office_builders import base_docx, patch
+
+    email = "zhang.san.139@example.com"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    people = (f'<?xml version="1.0" encoding="UTF-8"?><w15:people xmlns:w15="{w15}"><w15:person w15:author="审核员">'
+              f'<w15:presenceInfo w15:providerId="AD" w15:userId="{email}"/></w15:person></w15:people>')
+    src = tmp_path / "in" / "a.docx"
+    src.parent.mkdir()
+    src.write_bytes(patch(base_docx(), add={"word/people.xml": people.encode()}))
+    found = scan_file_result(src, Scanner(types=["EMAIL_ADDRESS"])).findings
+    assert [(f.value, f.part) for f in found] == [(email, "word/people.xml")]
+    code, output = redact_cli(src, tmp_path / "out")
+    assert code == 0, output
+    assert parts_holding(tmp_path / "out" / "a.docx", email) == []

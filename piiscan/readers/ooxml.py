@@ -47,15 +47,15 @@ PICTURE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "jpe", "gif", "bmp", "tif"
 PACKAGE_EXTENSIONS = {"docx": "docx", "docm": "docx", "xlsx": "excel", "xlsm": "excel"}
 #: Parts with no text people read: never scanned (their attribute values are styling and layout).
 _NO_TEXT = regex.compile(r"(?:^|/)(?:styles|stylesWithEffects|theme\d*|fontTable|numbering|webSettings|calcChain"
-                         r"|people|commentsIds|commentsExtensible|colors\d*|style\d*|"
+                         r"|commentsIds|commentsExtensible|colors\d*|style\d*|"
                          r"tableStyles|presProps|viewProps)\.xml$|(?:^|/)theme/|(?:^|/)customXml/itemProps\d*\.xml$"
                          r"|(?:^|/)diagrams/(?:layout|quickStyle|colors)\d*\.xml$")
 # An attribute value worth scanning: five digits in a row (or seven with separators: 139-1234-5678),
 # a CJK character, an "@" or a percent-encoded byte.
 # (Layout numbers, ids and hex rsids have fewer digits or are hex; names and contact data pass.)
 _CANDIDATE = regex.compile(r"\d{5}|(?:\d[-\s.]?){7}|[\u3400-\u9fff\uf900-\ufaff]|@|%[0-9A-Fa-f]{2}")
-# Attributes that never hold text: identifiers, revision ids, references.
-_SKIP_ATTRS = regex.compile(r"^(?:rsid\w*|\w*[Ii]d|id|r|ref|sqref|spans|s|t|xr:uid|uri|\w*Guid|guid|"
+# Attributes that never hold text: identifiers, revision ids, references (but a userId is an e-mail address).
+_SKIP_ATTRS = regex.compile(r"^(?!userId$)(?:rsid\w*|\w*[Ii]d|id|r|ref|sqref|spans|s|t|xr:uid|uri|\w*Guid|guid|"
                             r"refreshedVersion|\w*[Vv]ersion|cx|cy|x|y|l|t|w|h)$")
 
 
