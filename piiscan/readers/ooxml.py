@@ -252,7 +252,7 @@ _WHAT = {"sheet": "sheet name", "definedName": "defined name", "comment": "comme
          "dataValidation": "data validation", "formula1": "data validation", "formula2": "data validation",
          "oddHeader": "header/footer", "oddFooter": "header/footer", "evenHeader": "header/footer",
          "evenFooter": "header/footer", "firstHeader": "header/footer", "firstFooter": "header/footer",
-         "docVar": "docVars", "threadedComment": "comment", "text": None}
+         "docVar": "docVars", "threadedComment": "comment"}
 _SML = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
         "{http://purl.oclc.org/ooxml/spreadsheetml/main}")
 
