@@ -315,6 +315,7 @@ HIDDEN = {
     "css style element": ('<style>p.c::after {{ content: "电话 {v}"; color: red }}</style><p class=c>x</p>', "css"),
     "css style attribute": ('<p style="--x: 1; content: \'{v}\'">x</p>', "@style"),
     "script": ('<script>var hotline = "{v}";</script>', "script"),
+    "event handler": ('<button onclick="call(\'{v}\')">拨打</button>', "@onclick"),
     "split by tags": ("<p>联系电话：<b>{v3}</b><i>{v8}</i></p>", None),
     "character references": ("<p>联系电话：{cv}</p>", None),
     "attribute with references": ('<p title="联系电话：{cv}">x</p>', "@title"),

@@ -13,7 +13,8 @@ What is read, each with its ``part`` (the redact writer rewrites the same):
   read as tables; text hidden with CSS is published all the same;
 * ``<title>`` (``title``) and the attributes people read or that carry
   contact data (``title``, ``alt``, ``value``, ``placeholder``, ``content``,
-  ``aria-label``, ``label``, ``summary``, ``data-*``: part ``@name``);
+  ``aria-label``, ``label``, ``summary``, ``data-*``, and ``on*`` handlers,
+  which are JavaScript: part ``@name``);
 * every URL attribute (``href``, ``src``, ``action``, ``srcset`` …, part
   ``@href`` …) percent-decoded, so ``tel:%31%33%39…`` and query strings
   (``?mobile=139…``) are read, and ``sms:``/``weixin:`` links with them;
@@ -262,13 +263,13 @@ def attribute_kind(name: str, value: str | None) -> str | None:
     """How an attribute is read: ``"text"``, ``"url"`` (percent-decoded), ``"srcdoc"`` (a page), ``"css"`` or None.
 
     >>> [attribute_kind(n, "x") for n in ("alt", "data-tel", "href", "srcdoc", "style", "class", "onclick")]
-    ['text', 'text', 'url', 'srcdoc', 'css', None, None]
+    ['text', 'text', 'url', 'srcdoc', 'css', None, 'text']
     """
     if not value or not value.strip():
         return None
     name = name.lower()
-    if name in TEXT_ATTRS or name.startswith("data-"):
-        return "text"
+    if name in TEXT_ATTRS or name.startswith("data-") or name.startswith("on"):
+        return "text"  # on* handlers are JavaScript, read like <script> text
     if name in URL_ATTRS:
         return "url"
     if name == "srcdoc":
