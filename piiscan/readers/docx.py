@@ -109,14 +109,20 @@ def _body(root: Any) -> Iterator[Segment | Table]:
     if runs and runs[0] is not None:
         # line = paragraph number in the body
         yield Segment(_joined(runs[0]), line_offsets=True)
-    for tbl in body.iter(f"{_W}tbl"):
-        if _inside_table(tbl) or _in_fallback(tbl):
-            continue  # a nested table's text is part of its outer cell; a fallback is a copy
+    for tbl in body_tables(root):
         rows = [[_cell_text(tc) for tc in tr.iterchildren(f"{_W}tc")] for tr in tbl.iterchildren(f"{_W}tr")]
         if rows:
             yield Table(rows)
     if len(runs) > 1 and runs[1] is not None:
         yield Segment(_joined(runs[1]))
+
+
+def body_tables(root: Any) -> Iterator[Any]:
+    """The body's tables read as tables: a nested table's text is part of its outer cell, a fallback is a copy."""
+    body = root.find(f"{_W}body")
+    for tbl in body.iter(f"{_W}tbl") if body is not None else ():
+        if not (_inside_table(tbl) or _in_fallback(tbl)):
+            yield tbl
 
 
 Piece = tuple[Any, str]  # (the w:t or w:delText node the text is in, or None for a separator; the text)
