@@ -28,8 +28,8 @@ from ...readers.docx import WORD_SKIP, alt_chunks, body_tables, field_code_units
 from ...readers.registry import read_file_bytes
 from . import write_bytes_atomic
 from .ooxml import redact_units, rewrite
+from .cells import redact_cells
 from .spans import View, apply, by_container, redact_view
-from .spans import edits as view_edits
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_T, _W_DEL, _W_TAB, _W_BR, _W_CR = (f"{_W}{t}" for t in ("p", "t", "delText", "tab", "br", "cr"))
@@ -84,51 +84,17 @@ def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0,
 
 
 def _redact_table(tbl, redactor, report) -> bool:
-    """A body table redacted as the reader scans it: :func:`piiscan.tables.scan_table` over its cell texts.
-
-    A column the reader classifies by its header or its values (姓 名, 收款人)
-    gets the same findings here; each replacement goes back into the runs
-    the cell's text came from.
-    """
-    from ... import tables
-    from .table import _label, _unique
-
+    """A body table redacted as the reader scans it (:func:`.cells.redact_cells`); runs keep their formatting."""
     views = [[_cell_view(tc) for tc in tr.iterchildren(_W_TC)] for tr in tbl.iterchildren(_W_TR)]
-    rows = [[v.text for v in row] for row in views]
-    if not any(rows):
-        return False
-    names, data, _preface = tables.split_header(rows)
-    first = len(rows) - len(data)
-    width = max([len(names)] + [len(r) for r in data])
-    names = _unique(names + [f"列{i + 1}" for i in range(len(names), width)])
-    col_index = {n: i for i, n in enumerate(names)}
-    findings, classes = tables.scan_table(tables.Table(rows=data, header=names), redactor.scanner)
-    labels = {c.index: _label(c) for c in classes}
-    per_cell: dict[tuple[int, int], list] = {}
-    for f in findings:
-        if f.type in redactor.types and f.row is not None:
-            per_cell.setdefault((f.row - 1 + first, col_index.get(f.column, -1)), []).append(f)
-    changed = False
-    for (r, c), found in per_cell.items():
-        if c < 0 or r >= len(rows) or c >= len(rows[r]):
-            continue
-        view = views[r][c].strip()
-        text, _lost = tables.cell_text(rows[r][c])
-        if view.text != text:
-            continue  # a cell the table reader cleaned further: left to the paragraph pass
-        new, changes = redactor.redact(text, label=labels.get(c), findings=found)
-        if not changes:
-            continue
-        try:
-            found_edits = by_container(view_edits(view, new, changes, lambda rep, _c, _k: rep))
-        except ValueError:
-            continue  # a text box repeated inside the cell: left to the paragraph pass
-        report.add(changes)
-        for node, node_edits in found_edits.items():
-            node.text = apply(node.text or "", node_edits)
-            node.set(_XML_SPACE, "preserve")
-        changed = True
-    return changed
+    found = [e for cell in redact_cells(views, redactor, report, lambda rep, _c, _k: rep).values() for e in cell]
+    try:
+        new_texts = {node: apply(node.text or "", node_edits) for node, node_edits in by_container(found).items()}
+    except ValueError:
+        return False  # overlapping edits in one run: left to the paragraph pass
+    for node, text in new_texts.items():
+        node.text = text
+        node.set(_XML_SPACE, "preserve")
+    return bool(found)
 
 
 def _cell_view(tc) -> View:

@@ -49,6 +49,7 @@ from ...readers.html import (BLOCKS, _VOID, attribute_kind, check_attribute_size
 from ...readers.text import split_bom
 from ...tables import _WRAP
 from . import write_bytes_atomic
+from .cells import redact_cells
 from .spans import View, apply, redact_view
 from .text import decode_exact, encode_exact
 
@@ -76,8 +77,7 @@ class _Rewriter(HTMLParser):
         self.stack: list[str] = []
         self.body = View()  # the page text outside tables, as the reader joins it
         self.cell: View | None = None  # the text of the open cell of an outermost table
-        self.cell_label: str | None = None
-        self.tables: list[dict] = []  # {"headers": [...], "row": int, "col": int}
+        self.tables: list[dict] = []  # {"rows": [[cell views]], "outer": bool}
         self.raw_tag: str | None = None  # the raw-text element (script, style, title …) being read
         self.raw_type: str | None = None
         self.raw_start = 0
@@ -106,19 +106,16 @@ class _Rewriter(HTMLParser):
         if tag == "table":
             if not self.tables and self.cell is None:
                 self.body.separator("\n")
-            self.tables.append({"headers": [], "row": -1, "col": -1, "outer": self.cell is None})
+            self.tables.append({"rows": [], "outer": self.cell is None})
         elif self.tables and self.tables[-1]["outer"] and tag in ("tr", "td", "th"):
             t = self.tables[-1]
+            self._close_cell()
             if tag == "tr":
-                self._close_cell()
-                t["row"] += 1
-                t["col"] = -1
+                t["rows"].append([])
             else:
-                self._close_cell()
-                t["col"] += 1
+                if not t["rows"]:
+                    t["rows"].append([])
                 self.cell = View()
-                head = t["headers"]
-                self.cell_label = head[t["col"]] or None if t["row"] > 0 and 0 <= t["col"] < len(head) else None
         elif tag in BLOCKS:
             self.run.separator("\n")
         if tag not in _VOID:
@@ -152,9 +149,10 @@ class _Rewriter(HTMLParser):
         if tag == self.raw_tag:
             self._end_raw(pos)
         if tag == "table" and self.tables:
-            t = self.tables.pop()
-            if t["outer"]:
+            if self.tables[-1]["outer"]:
                 self._close_cell()
+                self._redact_table(self.tables[-1]["rows"])
+            self.tables.pop()
         elif self.tables and self.tables[-1]["outer"] and tag in ("td", "th", "tr"):
             self._close_cell()
         elif tag in BLOCKS:
@@ -167,11 +165,25 @@ class _Rewriter(HTMLParser):
         if self.cell is None:
             return
         view, self.cell = self.cell, None
-        t = self.tables[-1] if self.tables else None
-        if t is not None and t["row"] == 0:
-            t["headers"].append(_WRAP.sub("", view.text).strip())
-        # The table reader joins a cell's wrapped lines (tables.cell_text): so does the writer.
-        self._redact(view.without(_WRAP).strip(), _escape_text, label=self.cell_label)
+        if self.tables and self.tables[-1]["outer"] and self.tables[-1]["rows"]:
+            self.tables[-1]["rows"][-1].append(view)
+
+    def _redact_table(self, rows: list[list[View]]) -> None:
+        """An outermost table, as the reader scans it: columns classified (:func:`.cells.redact_cells`).
+
+        A cell the table scan did not change is then redacted on its own, with its column's header as
+        context, lines unwrapped as the table reader unwraps them.
+        """
+        rows = [row for row in rows if row]
+        done = redact_cells(rows, self.redactor, self.report, lambda r, _c, _k: _escape_text(r))
+        header = [_WRAP.sub("", v.text).strip() for v in rows[0]] if rows else []
+        for r, row in enumerate(rows):
+            for c, view in enumerate(row):
+                if (r, c) in done:
+                    self.edits.extend((s, e, t) for _, s, e, t in done[(r, c)])
+                else:
+                    label = header[c] or None if r > 0 and c < len(header) else None
+                    self._redact(view.without(_WRAP).strip(), _escape_text, label=label)
 
     # --- text ------------------------------------------------------------
     def handle_data(self, data):
@@ -218,6 +230,10 @@ class _Rewriter(HTMLParser):
         if self.raw_tag:  # a script or style never closed runs to the end of the page
             self._end_raw(len(self.source))
         self._close_cell()
+        while self.tables:  # tables never closed end with the page
+            t = self.tables.pop()
+            if t["outer"]:
+                self._redact_table(t["rows"])
         self._redact(_collapsed(self.body), _escape_text)
 
     def _redact(self, view: View, fix, *, label: str | None = None) -> None:
