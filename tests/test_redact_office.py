@@ -188,3 +188,70 @@ def test_docx_footnotes_are_redacted(tmp_path):
     with zipfile.ZipFile(dst) as z:
         notes = z.read("word/footnotes.xml").decode("utf-8")
     assert phone not in notes and phone[:3] + "****" + phone[-4:] in notes
+
+
+def test_docx_label_in_one_paragraph_value_in_the_next(tmp_path):
+    """The reader joins body paragraphs (姓名 on one line, the name on the next): so must the writer.
+
+    Redacting paragraph by paragraph left the name, the re-scan found it and redact failed (exit 1).
+    """
+    import random
+
+    import docx
+    from click.testing import CliRunner
+
+    from piiscan import synth
+    from piiscan.cli.redact import redact as redact_cmd
+
+    rng = random.Random(41)
+    name, phone = synth.person_name(rng), synth.mobile_number(rng)
+    d = docx.Document()
+    for text in ("户主姓名：", name, "联系电话：", phone):
+        d.add_paragraph(text)
+    src = tmp_path / "in" / "a.docx"
+    src.parent.mkdir()
+    d.save(src)
+    assert {f.value for f in scan_file_result(src, Scanner()).findings} >= {name, phone}
+    res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    text = all_text(tmp_path / "out" / "a.docx")
+    assert name not in text and phone not in text
+    assert [p.text for p in docx.Document(tmp_path / "out" / "a.docx").paragraphs][0] == "户主姓名："
+
+
+@pytest.mark.parametrize("header", ["姓 名", "收款人", "户主姓名（必填）"])
+def test_docx_table_columns_as_the_reader_classifies_them(tmp_path, header):
+    """A column of names under a header the detectors do not know as such (姓 名 with a space, 收款人):
+    the reader classifies it as a table and finds every name; the writer used the raw header as context,
+    found none, and redact failed with a leak. It now redacts tables with the same table scan."""
+    import random
+
+    import docx
+    from click.testing import CliRunner
+
+    from piiscan import synth
+    from piiscan.cli.redact import redact as redact_cmd
+
+    rng = random.Random(42)
+    names = [synth.person_name(rng) for _ in range(8)]
+    d = docx.Document()
+    t = d.add_table(rows=1, cols=3)
+    for c, h in enumerate(["序号", header, "补贴金额"]):
+        t.rows[0].cells[c].text = h
+    for i, name in enumerate(names):
+        cells = t.add_row().cells
+        cells[0].text, cells[2].text = str(i + 1), "1200"
+        p = cells[1].paragraphs[0]
+        p.add_run(name[:1]).bold = True  # a name split over two runs
+        p.add_run(name[1:])
+    src = tmp_path / "in" / "a.docx"
+    src.parent.mkdir()
+    d.save(src)
+    assert {f.value for f in scan_file_result(src, Scanner()).findings} == set(names)
+    res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    out = docx.Document(tmp_path / "out" / "a.docx")
+    text = all_text(tmp_path / "out" / "a.docx")
+    assert not any(name in text for name in names)
+    assert [r.cells[2].text for r in out.tables[0].rows[1:]] == ["1200"] * 8
+    assert out.tables[0].rows[1].cells[1].paragraphs[0].runs[0].bold

@@ -161,6 +161,10 @@ def detect_encoding(data: bytes, *, complete: bool = True) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(data, complete=complete):
+        # One stray byte (a truncated copy, a Latin-1 é) must not flip a UTF-8
+        # file to GB18030: every name and address would turn to mojibake.
+        return "utf-8"
     if not has_nuls:
         utf16 = utf16_without_bom(data)
         # Without NULs both readings may decode; UTF-16 wins only where the
@@ -182,6 +186,32 @@ def detect_encoding(data: bytes, *, complete: bool = True) -> str:
 
     best = from_bytes(data[:65536], cp_isolation=_CANDIDATES).best()
     return best.encoding if best is not None else "gb18030"
+
+
+_NON_ASCII = regex.compile(rb"[\x80-\xff]")
+
+
+def mostly_utf8(data: bytes, *, complete: bool = True) -> bool:
+    r"""Whether ``data`` is UTF-8 text with a few bad bytes: at most one bad sequence for every 20 good non-ASCII characters.
+
+    Text in another encoding read as UTF-8 is mostly bad sequences: GBK
+    forms a valid UTF-8 sequence only for about one character in ten. So a
+    UTF-8 document with a stray byte is still read as UTF-8 (the bad byte
+    becomes U+FFFD) instead of being decoded as GB18030 from start to end.
+
+    >>> text = '户主：张三，住址：江西省抚州市乐安县'
+    >>> mostly_utf8(text.encode('utf-8') + b'\xff' + text.encode('utf-8'))
+    True
+    >>> mostly_utf8(text.encode('gbk')), mostly_utf8(b'plain ascii \xff')
+    (False, False)
+    """
+    sample = data[:_SAMPLE * 4]
+    if not complete or len(data) > len(sample):
+        sample = sample[:len(sample) - 3] if len(sample) > 3 else sample  # may end inside a character
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - sample.count(b"\xef\xbf\xbd")  # U+FFFD written in the file is good
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return good > 0 and bad * 20 <= good
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -221,17 +251,43 @@ def detect_stream_encoding(stream: io.BufferedReader, sample_size: int = 1 << 20
 
 
 def looks_binary(data: bytes) -> bool:
-    """NULs in a text that has no BOM and does not decode as UTF-16: a binary file.
+    """NULs in a text that has no BOM, does not decode as UTF-16 and is not text with a stray NUL: a binary file.
+
+    One NUL byte (a bad export, a truncated write) in a UTF-8 or GB18030 text
+    does not make it binary: the gate would skip, and so pass, a file it did
+    not read. A text is one where NULs are rare (one, or at most 1 in 100 bytes) and
+    the rest decodes to plausible text.
 
     >>> looks_binary('手机 13800138000'.encode('utf-16-le')), looks_binary(b'GIF89a\\x01\\x00\\x01\\x00\\x80\\x00\\x00')
     (False, True)
+    >>> looks_binary('户主 张三\\x00 手机 13800138000'.encode('utf-8'))
+    False
     """
     sample = data[:_SAMPLE]
     if not sample or any(sample.startswith(bom) for bom, _, _ in _BOMS):
         return False
-    if 0 not in sample:
+    nuls = sample.count(0)
+    if not nuls:
         return False
-    return utf16_without_bom(data) is None
+    if utf16_without_bom(data) is not None:
+        return False
+    return not (nuls <= 1 + len(sample) // 100 and _text_with_stray_nuls(sample.replace(b"\0", b"")))
+
+
+def _text_with_stray_nuls(rest: bytes) -> bool:
+    """``rest`` (a sample with its NULs taken out) is text: UTF-8 (a few bad bytes allowed) or GB18030."""
+    if rest.isascii() or mostly_utf8(rest, complete=False):
+        text = rest.decode("utf-8", errors="replace")
+    else:
+        for cut in range(4):  # the sample may end inside a character
+            try:
+                text = rest[:len(rest) - cut].decode("gb18030")
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            return False
+    return _plausible_text(text)
 
 
 def read(path: Path) -> Iterator[Segment]:

@@ -1,62 +1,132 @@
-"""Word .docx: text is replaced inside the runs that hold it; formatting stays.
+"""Word .docx: text is replaced inside the runs that hold it; formatting stays; nothing else is left behind.
 
-Every WordprocessingML part is visited (body, tables, headers, footers,
-footnotes, endnotes, comments, text boxes), and tracked deletions
-(``w:delText``) too: a value deleted with change tracking on is still in the
-file. A paragraph's text is the concatenation of its ``w:t`` nodes (a value
-is often split over several runs by spell-check or formatting); tabs and
-breaks count as separators so neighbouring cells never join into one number.
-A replacement goes into the run where the value starts, and the characters
-it replaces are removed from the following runs, so each run keeps its
-formatting. Table cells are scanned with their column's header (the first
-row's cell) as context.
+The package is rewritten part by part (:mod:`.ooxml`): every part with
+paragraphs (body, tables, headers, footers, footnotes, endnotes, comments,
+text boxes, the glossary), and tracked deletions (``w:delText``) too: a
+value deleted with change tracking on is still in the file. A paragraph's
+text is the concatenation of its ``w:t`` nodes (a value is often split over
+several runs by spell-check or formatting); tabs and breaks count as
+separators so neighbouring cells never join into one number. A replacement
+goes into the run where the value starts, and the characters it replaces
+are removed from the following runs, so each run keeps its formatting.
+Table cells are scanned with their column's header (the first row's cell)
+as context.
+
+Everything else the reader reads is redacted where it is: field codes,
+document properties, docVars, hyperlink targets, alt text, form fields,
+charts, SmartArt, customXml, text only a fallback holds. ``altChunk``
+content is redacted with the HTML, text or Word writer; an altChunk of
+another format (RTF, MHT) and embedded objects piiscan cannot read are
+removed with the elements that show them, and so is the thumbnail of page 1.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import docx
-from docx.oxml.ns import qn
+from ...readers import ooxml
+from ...readers.docx import WORD_SKIP, alt_chunks, body_tables, field_code_units, main_part, text_runs
+from ...readers.registry import read_file_bytes
+from . import write_bytes_atomic
+from .ooxml import redact_units, rewrite
+from .cells import redact_cells
+from .spans import View, apply, by_container, redact_view
 
-import lxml.etree
-
-from ...readers.docx import _part_element
-from . import atomic_output
-
-_W_P, _W_T, _W_DEL, _W_TAB, _W_BR, _W_CR = (qn(t) for t in ("w:p", "w:t", "w:delText", "w:tab", "w:br", "w:cr"))
-_W_TC, _W_TR, _W_TBL = qn("w:tc"), qn("w:tr"), qn("w:tbl")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_T, _W_DEL, _W_TAB, _W_BR, _W_CR = (f"{_W}{t}" for t in ("p", "t", "delText", "tab", "br", "cr"))
+_W_TC, _W_TR, _W_TBL = f"{_W}tc", f"{_W}tr", f"{_W}tbl"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
-    document = docx.Document(str(src))
-    seen = set()
-    for part in document.part.package.iter_parts():
-        partname = str(part.partname)
-        if id(part) in seen or not partname.startswith("/word/") or not partname.endswith(".xml"):
+    data = redact_bytes(read_file_bytes(src), src.name, redactor, report)
+    write_bytes_atomic(dst, data, src)
+
+
+def redact_bytes(data: bytes, name: str, redactor, report, *, depth: int = 0,
+                 budget: list[int] | None = None) -> bytes:
+    """A redacted copy of a .docx given as bytes (an embedded document is one)."""
+    pkg = ooxml.Package(data, "Word document", budget=budget)
+    main = main_part(pkg)
+    transform, removed = {}, []
+    for chunk in alt_chunks(pkg, main):
+        ext = ooxml.extension(chunk)
+        if ext in ("htm", "html", "xhtml"):
+            from .html import redact_html_bytes
+
+            transform[chunk] = lambda b: redact_html_bytes(b, redactor, report)
+        elif ext == "txt":
+            from .text import redact_text_bytes
+
+            transform[chunk] = lambda b: redact_text_bytes(b, redactor, report)
+        elif ext in ("docx", "docm"):
+            transform[chunk] = lambda b, c=chunk: redact_bytes(b, c, redactor, report, depth=depth + 1, budget=pkg.budget)
+        else:
+            removed.append(chunk)
+
+    def body(part: str, root) -> bool:
+        if not root.tag.startswith(_W):
+            return False
+        changed = False
+        # First the texts as the reader reads them: tables as tables (columns classified, as
+        # `piiscan scan` does), the paragraphs joined (a label in one paragraph, the name in the next);
+        # then each paragraph on its own, with its table column as context.
+        if part == main:
+            for tbl in body_tables(root):
+                changed |= _redact_table(tbl, redactor, report)
+        for pieces in text_runs(root, main=part == main):
+            changed |= _redact_pieces(pieces, redactor, report)
+        for p in root.iter(_W_P):
+            changed |= _redact_paragraph(p, redactor, report)
+        return redact_units(field_code_units(part, root), redactor, report) or changed
+
+    return rewrite(pkg, redactor, report, body=body, skip=WORD_SKIP, transform=transform,
+                   extra_removed=removed, depth=depth)
+
+
+def _redact_table(tbl, redactor, report) -> bool:
+    """A body table redacted as the reader scans it (:func:`.cells.redact_cells`); runs keep their formatting."""
+    views = [[_cell_view(tc) for tc in tr.iterchildren(_W_TC)] for tr in tbl.iterchildren(_W_TR)]
+    found = [e for cell in redact_cells(views, redactor, report, lambda rep, _c, _k: rep).values() for e in cell]
+    try:
+        new_texts = {node: apply(node.text or "", node_edits) for node, node_edits in by_container(found).items()}
+    except ValueError:
+        return False  # overlapping edits in one run: left to the paragraph pass
+    for node, text in new_texts.items():
+        node.text = text
+        node.set(_XML_SPACE, "preserve")
+    return bool(found)
+
+
+def _cell_view(tc) -> View:
+    """A cell's text as :func:`piiscan.readers.docx._cell_text` reads it: its paragraphs' runs, a space between."""
+    view = View()
+    for p in tc.iter(_W_P):
+        nodes = list(p.iter(_W_T))
+        if not "".join(n.text or "" for n in nodes):
             continue
-        seen.add(id(part))
-        element = getattr(part, "_element", None)
-        # python-docx keeps some parts (footnotes, endnotes) as bytes: parse them
-        # the way the reader does, redact, and put the bytes back.
-        raw = element is None
-        if raw:
-            element = _part_element(part)
-            if element is None:
-                continue
-        for p in element.iter(_W_P):
-            _redact_paragraph(p, redactor, report)
-        if raw:
-            part._blob = lxml.etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
-    props = document.core_properties
-    for attr in ("title", "subject", "keywords", "comments", "author", "last_modified_by"):
-        value = getattr(props, attr, None)
-        if value:
-            new, changes = redactor.redact(value)
-            if changes:
-                setattr(props, attr, new)
-                report.add(changes)
-    with atomic_output(dst, src) as tmp:
-        document.save(str(tmp))
+        if len(view):
+            view.separator(" ")
+        for n in nodes:
+            view.verbatim(n, 0, n.text or "")
+    return view
+
+
+def _redact_pieces(pieces, redactor, report, label: str | None = None) -> bool:
+    """Redact a text made of pieces (:func:`piiscan.readers.docx.text_runs`); each node keeps its formatting."""
+    if pieces is None:
+        return False
+    view = View()
+    for i, (node, text) in enumerate(pieces):
+        if node is None:
+            view.separator(text)
+        else:
+            view.verbatim(i, 0, text)
+    found = redact_view(view, redactor, report, lambda rep, _c, _k: rep, label=label)
+    for i, edits in by_container(found).items():
+        node = pieces[i][0]
+        node.text = apply(node.text or "", edits)
+        node.set(_XML_SPACE, "preserve")
+    return bool(found)
 
 
 def _own_pieces(p):
@@ -71,38 +141,22 @@ def _own_pieces(p):
     return pieces
 
 
-def _redact_paragraph(p, redactor, report) -> None:
+def _redact_paragraph(p, redactor, report) -> bool:
     pieces = _own_pieces(p)
-    texts = [(n.text or "") if n.tag in (_W_T, _W_DEL) else ("\t" if n.tag == _W_TAB else "\n") for n in pieces]
-    text = "".join(texts)
-    if not text.strip():
-        return
-    new_text, changes = redactor.redact(text, label=_column_header(p))
-    if not changes:
-        return
-    report.add(changes)
-    # Piece boundaries in the original text.
-    bounds, pos = [], 0
-    for t in texts:
-        bounds.append((pos, pos + len(t)))
-        pos += len(t)
-    # Apply from the last change backwards so earlier offsets stay valid.
-    for ch in reversed(changes):
-        start, end, rep = ch.finding.start, ch.finding.end, ch.replacement
-        # Verification may have hidden more of the replacement: take the final text.
-        rep = new_text[ch.new_start:ch.new_end]
-        placed = False
-        for node, (s, e) in zip(pieces, bounds):
-            if e <= start or s >= end or node.tag not in (_W_T, _W_DEL):
-                continue
-            old = node.text or ""
-            a, b = max(start, s) - s, min(end, e) - s
-            if not placed:
-                node.text = old[:a] + rep + old[b:]
-                placed = True
-            else:
-                node.text = old[:a] + old[b:]
-            node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    view = View()
+    for i, node in enumerate(pieces):
+        if node.tag in (_W_T, _W_DEL):
+            view.verbatim(i, 0, node.text or "")
+        else:
+            view.separator("\t" if node.tag == _W_TAB else "\n")
+    if not view.text.strip():
+        return False
+    found = redact_view(view, redactor, report, lambda rep, _c, _k: rep, label=_column_header(p))
+    for i, edits in by_container(found).items():
+        node = pieces[i]
+        node.text = apply(node.text or "", edits)
+        node.set(_XML_SPACE, "preserve")
+    return bool(found)
 
 
 def _column_header(p) -> str | None:

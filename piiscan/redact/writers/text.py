@@ -25,11 +25,15 @@ def encode_exact(text: str, bom: bytes, encoding: str) -> bytes:
     return bom + text.encode(encoding, "surrogateescape")
 
 
-def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
-    data = src.read_bytes()
+def redact_text_bytes(data: bytes, redactor, report, name: str = "text") -> bytes:
+    """Redacted text in the encoding (and BOM) it came in; stray bytes survive as they were."""
     if looks_binary(data):
-        raise UnsupportedFormat(f"{src}: binary file of an unsupported format")
+        raise UnsupportedFormat(f"{name}: binary file of an unsupported format")
     text, bom, encoding = decode_exact(data)
     out, changes = redactor.redact(text)
     report.add(changes)
-    write_bytes_atomic(dst, encode_exact(out, bom, encoding), src)
+    return encode_exact(out, bom, encoding)
+
+
+def write(src: Path, dst: Path, redactor, report, **_opts) -> None:
+    write_bytes_atomic(dst, redact_text_bytes(src.read_bytes(), redactor, report, str(src)), src)
