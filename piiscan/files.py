@@ -217,10 +217,17 @@ def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> N
             result.notes.append(str(item))
         elif isinstance(item, Table):
             found, classes = scan_table(item, scanner, path=result.path)
-            result.findings.extend(found)
+            result.findings.extend(_refined(item, found))
             result.notes.extend(_class_notes(item, classes))
         else:
-            result.findings.extend(locate(scanner.scan(item.text, label=item.label), item, result.path))
+            result.findings.extend(_refined(item, locate(scanner.scan(item.text, label=item.label), item, result.path)))
+
+
+def _refined(item: Any, findings: Iterable[Finding]) -> Iterable[Finding]:
+    """Findings as the item's reader completes them: OCR items (:mod:`piiscan.ocr.page`) add each
+    value's pixel box and the recogniser's confidence as evidence."""
+    refine = getattr(item, "refine", None)
+    return refine(findings) if refine is not None else findings
 
 
 def _class_notes(table: Table, classes: list[ColumnClass]) -> Iterator[str]:
