@@ -26,7 +26,7 @@ import numpy as np
 
 #: A horizontal ruling line is at least this many text heights long, a vertical one this many.
 H_LINE_UNITS = 3.0
-V_LINE_UNITS = 1.6
+V_LINE_UNITS = 1.1
 #: A boundary exists between two cells when its line covers this share of their common side.
 WALL_SHARE = 0.6
 
@@ -68,13 +68,27 @@ def binarise(gray: Any, unit: float) -> Any:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
 
 
+def without_solid(ink: Any, unit: float) -> Any:
+    """``ink`` less its solid areas (redaction boxes, filled blocks): the edges of a painted box are
+    long straight runs that would pass for ruling lines. Strokes and rules are thinner than the square
+    opened here, so they stay."""
+    import cv2
+
+    k = max(5, round(unit * 0.4))
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    if not solid.any():
+        return ink
+    return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(solid, np.ones((3, 3), np.uint8))))
+
+
 def ruling_skew(ink: Any, unit: float) -> float | None:
     """The page's skew (degrees, as :func:`piiscan.ocr.geometry.skew_degrees`) from its long horizontal
     ruling lines, or None without at least two: a table's lines are straighter than any text line."""
     import cv2
 
     unit = max(unit, 6.0)
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (round(unit * H_LINE_UNITS), 1)))
+    horiz = cv2.morphologyEx(without_solid(ink, unit), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (round(unit * H_LINE_UNITS), 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     angles: list[tuple[float, float]] = []
     for k in range(1, n):
@@ -104,9 +118,10 @@ def find_grids(ink: Any, unit: float) -> list[Grid]:
     unit = max(unit, 6.0)
     # Bridge one- or two-pixel breaks that noise and binarisation leave in thin lines.
     ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    thin = without_solid(ink, unit)
     h_len, v_len = round(unit * H_LINE_UNITS), round(unit * V_LINE_UNITS)
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    horiz = cv2.morphologyEx(thin, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
+    vert = cv2.morphologyEx(thin, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
     lines = cv2.dilate(horiz | vert, np.ones((5, 5), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     grids: list[Grid] = []
@@ -118,6 +133,14 @@ def find_grids(ink: Any, unit: float) -> list[Grid]:
         hs = _segments(horiz[y:y + h, x:x + w] & region.astype(np.uint8) * 255, axis=0, min_len=h_len)
         vs = _segments(vert[y:y + h, x:x + w] & region.astype(np.uint8) * 255, axis=1, min_len=v_len)
         tol = max(3.0, unit * 0.45)
+        # A ruling line crosses at least two lines of the other direction: the ring of a seal, a
+        # signature or an underline touching the table does not.
+        touch = max(3.0, unit * 0.15)  # a rule runs into the lines it meets; a seal's ring stops short
+        for _ in range(2):
+            ys = _cluster([p for p, _, _ in hs], tol)
+            xs = _cluster([p for p, _, _ in vs], tol)
+            vs = [v for v in vs if _crossings(v, ys, touch) >= 2]
+            hs = [h for h in hs if _crossings(h, xs, touch) >= 2]
         ys = _cluster([p for p, _, _ in hs], tol)
         xs = _cluster([p for p, _, _ in vs], tol)
         if len(ys) < 2 or len(xs) < 2:
@@ -142,6 +165,12 @@ def _segments(mask: Any, axis: int, min_len: int) -> list[tuple[float, float, fl
         elif axis == 1 and h >= min_len:
             out.append((x + w / 2, y, y + h))
     return out
+
+
+def _crossings(seg: tuple[float, float, float], positions: list[float], tol: float) -> int:
+    """How many of the other direction's line positions the segment (position, start, end) spans."""
+    _, a, b = seg
+    return sum(1 for p in positions if a - tol <= p <= b + tol)
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
