@@ -68,8 +68,9 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
     """Findings in one file (for a zip: in all its members), each carrying ``path`` and its location.
 
     Raises :class:`~piiscan.readers.ReadError` when the file (or a zip member)
-    cannot be read, and also when it was not scanned on purpose (an
-    unsupported format such as ``.doc``, a binary file): the message gives
+    cannot be read, when it was not scanned on purpose (an unsupported format
+    such as ``.doc``, a binary file), and when part of it was left unread (an
+    image without the OCR extra, an image-only PDF page): the message gives
     the reason. An empty list therefore always means "scanned, nothing found".
     Use :func:`scan_results` to get errors and skips as data instead.
     """
@@ -79,6 +80,8 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
             raise ReadError(f"{result.path}: {result.error}")
         if result.skipped:
             raise ReadError(f"{result.path}: not scanned: {result.skipped}")
+        if result.unread:
+            raise ReadError(f"{result.path}: not read in full: {result.unread[0]}")
         findings.extend(result.findings)
     return findings
 

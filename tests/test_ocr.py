@@ -7,7 +7,6 @@ Tests that need the engine skip with a reason when ``piiscan-cn[ocr]`` is not in
 from __future__ import annotations
 
 import collections
-import io
 import json
 import shutil
 import subprocess
@@ -304,3 +303,35 @@ def test_no_ocr_leaves_images_unread_and_is_restored_after_the_command(tmp_path)
 def test_blank_image_with_ocr_is_clean(tmp_path):
     res = CliRunner().invoke(main, ["scan", "--ocr", "--jobs", "1", str(_png(tmp_path))])
     assert res.exit_code == 0, res.output
+
+
+def test_scan_file_never_returns_an_empty_list_for_an_unread_image(tmp_path, missing_extra):
+    with pytest.raises(piiscan.ReadError, match="install piiscan-cn"):
+        piiscan.scan_file(_png(tmp_path))
+
+
+@needs_ocr
+def test_pdf_seam_reads_and_paints_a_scanned_pdf_page(planted):
+    """The calls readers/pdf.py and redact/writers/pdf.py are to make for an image-only page (see piiscan.ocr)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(SCANS / "scan_notice.pdf"))
+    try:
+        page = doc[0]
+        height = page.get_height()
+        img = page.render(scale=ocr.DPI / 72).to_pil()
+    finally:
+        doc.close()
+    read = ocr.PageReader().read(img, dpi=ocr.DPI, page=1)
+    found = ocr.scan_items(read.items, piiscan.Scanner(), path="scan_notice.pdf")
+    got = _by_type(found.findings)
+    for t, values in planted["scan_notice.pdf"].items():
+        assert set(values) <= got[t], t
+    assert all(f.page == 1 and f.path == "scan_notice.pdf" for f in found.findings)
+    boxes = found.boxes(piiscan.Scanner().types)
+    out = ocr.paint(img, boxes, read.margin)
+    assert ocr.painted(out, boxes, read.margin) == []
+    after = ocr.scan_items(ocr.PageReader().read(out, dpi=ocr.DPI, page=1).items, piiscan.Scanner())
+    assert after.findings == []
+    x0, y0, x1, y1 = ocr.to_points(found.findings[0].box, ocr.DPI, height)
+    assert 0 <= x0 < x1 and 0 <= y0 < y1 <= height

@@ -64,12 +64,12 @@ def frames(img: Any) -> Iterator[tuple[int, Any]]:
     for n in range(getattr(img, "n_frames", 1)):
         try:
             img.seek(n)
-            frame = ImageOps.exif_transpose(img)
-            frame.load()
+            img.load()
+            frame = ImageOps.exif_transpose(img)  # a new image, upright
+            if frame is img:
+                frame = img.copy()
         except Exception as exc:  # truncated data, a bad strip
             raise ReadError(f"corrupt image (page {n + 1}): {type(exc).__name__}: {str(exc)[:160]}") from None
-        if n == 0 or frame is not img:
-            frame = frame.copy()
         yield n + 1, frame
 
 
