@@ -256,8 +256,6 @@ def to_jpeg(img, quality: int):
 
 def build(out: Path, dpi: int = 200, seed: int = 2021) -> dict:
     """Write the scans into ``out``; return the answer key (file -> type -> values)."""
-    from PIL import Image
-
     rng = random.Random(seed)
     recs = make_samples.records(rng, 52)
     who = lambda: make_samples.contact(rng)  # noqa: E731
