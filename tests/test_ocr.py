@@ -335,3 +335,24 @@ def test_pdf_seam_reads_and_paints_a_scanned_pdf_page(planted):
     assert after.findings == []
     x0, y0, x1, y1 = ocr.to_points(found.findings[0].box, ocr.DPI, height)
     assert 0 <= x0 < x1 and 0 <= y0 < y1 <= height
+
+
+def test_a_repaired_digit_is_reported_with_its_box_and_says_so(monkeypatch):
+    """The layout and evidence on lines as the engine gives them (the engine itself replaced)."""
+    pytest.importorskip("cv2")
+    from PIL import Image
+
+    from piiscan.ocr import page as page_mod
+    from piiscan.ocr.engine import Glyph, Line
+
+    text = "经办人手机：1380O138000"
+    glyphs = tuple(Glyph(c, (100 + 20 * i, 50, 118 + 20 * i, 80), 0.97 if c != "O" else 0.71) for i, c in enumerate(text))
+    line = Line(text, ((100, 50), (100 + 20 * len(text), 50), (100 + 20 * len(text), 80), (100, 80)), 0.95, glyphs)
+    monkeypatch.setattr(page_mod, "recognise", lambda img: [line])
+    read = page_mod.PageReader().read(Image.new("L", (800, 200), 255), page=3)
+    found = page_mod.scan_items(read.items, piiscan.Scanner()).findings
+    [f] = [f for f in found if f.type == "CN_MOBILE"]
+    assert f.value == "13800138000" and f.page == 3
+    assert f.evidence[-2:] == ("ocr:0.71", "ocr-corrected")
+    start = text.index("1")
+    assert f.box == (100 + 20 * start, 50, 118 + 20 * (start + 10), 80)
