@@ -334,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     key = build(out, args.dpi, args.seed)
     (out / "planted.json").write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # The answer key lists every planted value: `piiscan scan samples/scans/` must not report it.
+    (out / ".piiscanignore").write_text("# the answer key, not a sample\nplanted.json\n", encoding="utf-8")
     for p in sorted(out.iterdir()):
         print(f"{p.stat().st_size // 1024:6d} KB  {p.name}")
     return 0
