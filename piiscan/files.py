@@ -68,8 +68,9 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
     """Findings in one file (for a zip: in all its members), each carrying ``path`` and its location.
 
     Raises :class:`~piiscan.readers.ReadError` when the file (or a zip member)
-    cannot be read, and also when it was not scanned on purpose (an
-    unsupported format such as ``.doc``, a binary file): the message gives
+    cannot be read, when it was not scanned on purpose (an unsupported format
+    such as ``.doc``, a binary file), and when part of it was left unread (an
+    image without the OCR extra, an image-only PDF page): the message gives
     the reason. An empty list therefore always means "scanned, nothing found".
     Use :func:`scan_results` to get errors and skips as data instead.
     """
@@ -79,6 +80,8 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
             raise ReadError(f"{result.path}: {result.error}")
         if result.skipped:
             raise ReadError(f"{result.path}: not scanned: {result.skipped}")
+        if result.unread:
+            raise ReadError(f"{result.path}: not read in full: {result.unread[0]}")
         findings.extend(result.findings)
     return findings
 
@@ -217,10 +220,17 @@ def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> N
             result.notes.append(str(item))
         elif isinstance(item, Table):
             found, classes = scan_table(item, scanner, path=result.path)
-            result.findings.extend(found)
+            result.findings.extend(_refined(item, found))
             result.notes.extend(_class_notes(item, classes))
         else:
-            result.findings.extend(locate(scanner.scan(item.text, label=item.label), item, result.path))
+            result.findings.extend(_refined(item, locate(scanner.scan(item.text, label=item.label), item, result.path)))
+
+
+def _refined(item: Any, findings: Iterable[Finding]) -> Iterable[Finding]:
+    """Findings as the item's reader completes them: OCR items (:mod:`piiscan.ocr.page`) add each
+    value's pixel box and the recogniser's confidence as evidence."""
+    refine = getattr(item, "refine", None)
+    return refine(findings) if refine is not None else findings
 
 
 def _class_notes(table: Table, classes: list[ColumnClass]) -> Iterator[str]:

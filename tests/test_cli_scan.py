@@ -107,7 +107,7 @@ def _folder(tmp_path, rng):
         make_notice(tmp_path, rng)[0].rename(tmp_path / f"n{i}.txt")
     (tmp_path / "clean.txt").write_text("没有个人信息。", encoding="utf-8")
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
-    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (tmp_path / "image.gif").write_bytes(b"GIF89a" + bytes(64))  # an unsupported format: skipped
     return tmp_path
 
 

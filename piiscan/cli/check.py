@@ -18,7 +18,7 @@ from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
 from ..masking import mask_value
 from ..files import available_cores
-from .scan import EXIT_ERROR, profile_option, scan_options, where
+from .scan import EXIT_ERROR, ocr_option, profile_option, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
 
@@ -87,6 +87,7 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @scan_options
+@ocr_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Report format. The summary always goes to stderr.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),

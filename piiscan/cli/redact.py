@@ -17,7 +17,7 @@ from ..masking import mask_value
 from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
 from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
-from .scan import parse_types, profile_option
+from .scan import ocr_option, parse_types, profile_option
 
 from . import EXIT_CLEAN, EXIT_ERROR
 from . import EXIT_FOUND as EXIT_LEAK  # an output still holding personal information
@@ -90,6 +90,7 @@ def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB.")
 @profile_option
+@ocr_option
 def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep, pdf_mode, include, exclude, profile):
     """Write redacted copies of files, each in its own format, and verify them.
 
@@ -170,10 +171,10 @@ def _safe(exc: BaseException) -> str:
 
 def _rescan(dst: Path, redactor: Redactor, report: FileReport):
     """Findings left in ``dst`` (fakes the run wrote are expected), or None if any part of it
-    (a zip member included) could not be read or was not scanned: unverified is not clean."""
+    (a zip member included, an image page) could not be read or was not scanned: unverified is not clean."""
     left = []
     for result in scan_file_results(dst, redactor.scanner):
-        if result.error or result.skipped:
+        if result.error or result.skipped or result.unread:
             return None
         left += [f for f in result.findings
                  if f.type in redactor.types and normalise(f.type, f.value) not in report.exempt_values]

@@ -55,6 +55,25 @@ def profile_option(f):
                              "low-income, housing, default, or a .toml file): only violations are reported, "
                              "each with its rule and source.")(f)
 
+def _set_ocr(ctx: click.Context, _param: click.Parameter, value: bool | None) -> None:
+    """Apply --ocr/--no-ocr for this command (and its worker processes); restored when it ends."""
+    if value is None:
+        return
+    from .. import ocr
+
+    if value and not ocr.available():
+        raise click.UsageError(f"--ocr: {ocr.unavailable_reason() or 'OCR is not available'}")
+    before = ocr.enabled()
+    ocr.set_enabled(value)
+    ctx.call_on_close(lambda: ocr.set_enabled(before))
+
+
+def ocr_option(f):
+    """``--ocr/--no-ocr``: read images (scans, photos) with OCR; default: when the extra is installed."""
+    return click.option("--ocr/--no-ocr", default=None, expose_value=False, callback=_set_ocr,
+                        help='Read images and scanned pages with OCR (default: on when "piiscan-cn[ocr]" is '
+                             "installed; off: images count as not read, exit 2).")(f)
+
 
 def scan_options(f):
     """Options shared by commands that scan (scan, check, …)."""
@@ -78,6 +97,7 @@ def scan_options(f):
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @scan_options
+@ocr_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
               help="Output format.")
 @click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")

@@ -48,6 +48,14 @@ MODULES: dict[str, str] = {
     ".htm": "html",
     ".xhtml": "html",
     ".shtml": "html",
+    # Scans and photos: read by OCR when the extra is installed, else reported as unread.
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".bmp": "image",
+    ".webp": "image",
 }
 
 ARCHIVES = frozenset({".zip"})
@@ -66,13 +74,7 @@ UNSUPPORTED: dict[str, str] = {
     ".7z": "7z archives are not supported; only .zip",
     ".gz": "gzip is not supported; only .zip",
     ".tar": "tar archives are not supported; only .zip",
-    ".png": "image: OCR is not supported yet",
-    ".jpg": "image: OCR is not supported yet",
-    ".jpeg": "image: OCR is not supported yet",
-    ".tif": "image: OCR is not supported yet",
-    ".tiff": "image: OCR is not supported yet",
-    ".bmp": "image: OCR is not supported yet",
-    ".gif": "image: OCR is not supported yet",
+    ".gif": "GIF images are not supported; convert to PNG",
 }
 
 

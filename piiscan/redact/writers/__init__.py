@@ -24,11 +24,13 @@ _BY_EXTENSION = {
     ".tab": "csv",
     ".docm": "docx",
     ".shtml": "html",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
+    ".webp": "image",
 }
 
 #: Formats that cannot be redacted in place and must not be copied through unredacted.
 _UNSUPPORTED = {".doc", ".ppt", ".pptx", ".7z", ".rar", ".gz", ".tar", ".odt", ".ods", ".rtf", ".wps", ".et",
-                ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"}
+                ".gif"}
 
 
 class UnsupportedFormat(ValueError):

@@ -1,0 +1,153 @@
+"""OCR for scans and photos: read page images as tables and text, and redact them by painting pixels.
+
+An optional extra: ``pip install "piiscan-cn[ocr]"`` (RapidOCR 3.x on
+onnxruntime, PP-OCRv6 models inside the wheel; nothing is downloaded at run
+time, see :mod:`piiscan.ocr.engine`). When it is installed, image files are
+read automatically; without it (or with ``--no-ocr``) an image is an
+:class:`~piiscan.readers.registry.Unread` and ``scan``/``check``/``redact``
+exit 2 for that file — never "nothing found".
+
+The switch is process-wide and inherited by worker processes (``--jobs``,
+a local Dask cluster) through the environment variable ``PIISCAN_OCR``
+(``1`` on, ``0`` off, unset: on when installed)::
+
+    with piiscan.ocr.using(False):
+        [r] = piiscan.scan_results(["notice.png"])   # r.unread: ['image: not read, OCR is turned off …']
+
+What a page becomes (:mod:`piiscan.ocr.page`): the engine reads the lines
+with a box per character; digits misread as letters are repaired where safe
+(:mod:`piiscan.ocr.digits`); ruled tables are rebuilt from their lines
+(:mod:`piiscan.ocr.grid`) into :class:`OcrTable` (a
+:class:`piiscan.tables.Table`, so columns are classified by header as for
+every other format) and the rest into :class:`OcrSegment` text. Findings
+from them carry ``page``, ``row``, ``column``, ``box`` (pixels of the image
+as given, upright) and evidence ``ocr:<score>`` (plus ``ocr-corrected``
+when a repaired digit is part of the value).
+
+The seam for PDF pages
+----------------------
+``piiscan/readers/pdf.py`` and ``piiscan/redact/writers/pdf.py`` call this
+module for pages without a usable text layer; the intended call sequence::
+
+    # reading (readers/pdf.py), for each image-only or unusable page n:
+    reason = piiscan.ocr.unavailable_reason()
+    if reason:
+        yield Unread(f"page {n}: {reason}")          # exit 2, never a silent pass
+    else:
+        img = pdfium_page.render(scale=dpi / 72).to_pil()          # dpi = piiscan.ocr.DPI
+        yield from reader.read(img, dpi=dpi, page=n).items   # reader = piiscan.ocr.PageReader(), one per document
+        # files.py calls item.refine(findings): boxes are in pixels of ``img``
+
+    # redacting (redact/writers/pdf.py), for such a page:
+    page = reader.read(img, dpi=dpi, page=n)
+    found = piiscan.ocr.scan_items(page.items, redactor.scanner)
+    boxes = found.boxes(redactor.types)                      # findings + cells of personal columns
+    img = piiscan.ocr.paint(img, boxes, page.margin)         # pixels changed, not covered
+    # replace the page by ``img`` (an image page: the original image must not stay in the file),
+    # then verify: piiscan.ocr.painted(reread_img, boxes, page.margin) == [] and a fresh PageReader finds none
+    # of ``found.findings`` values; piiscan.ocr.to_points(box, dpi, page_height) maps a pixel box to
+    # PDF user space (points, origin bottom left) for drawing or for matching text-layer characters.
+
+For one image, :func:`read_image` is ``PageReader().read(...)``.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any, Iterator
+
+from .engine import INSTALL_HINT, OcrUnavailable
+from .paint import paint, painted
+
+#: Resolution at which PDF pages are rendered for OCR (measured: benchmarks/README.md, "OCR").
+DPI = 200
+ENV_VAR = "PIISCAN_OCR"
+
+__all__ = ["DPI", "ENV_VAR", "INSTALL_HINT", "OcrSegment", "OcrTable", "OcrUnavailable", "Page", "PageReader",
+           "PageScan", "available", "enabled", "paint", "painted", "read_image", "scan_items", "set_enabled",
+           "to_points", "unavailable_reason", "using"]
+
+
+def __getattr__(name: str) -> Any:
+    # The page machinery imports piiscan.tables and OpenCV-backed helpers: load it when used.
+    if name in ("OcrSegment", "OcrTable", "Page", "PageReader", "PageScan"):
+        from . import page
+
+        return getattr(page, name)
+    raise AttributeError(name)
+
+
+def available() -> bool:
+    """Whether the OCR extra is installed and its engine can load here (regardless of the switch)."""
+    from .engine import problem
+
+    return problem() is None
+
+
+def enabled() -> bool | None:
+    """The switch: True (``--ocr``), False (``--no-ocr``) or None (on when installed)."""
+    v = os.environ.get(ENV_VAR, "").strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off"):
+        return False
+    return None
+
+
+def set_enabled(value: bool | None) -> None:
+    """Set the switch for this process and the worker processes it starts."""
+    if value is None:
+        os.environ.pop(ENV_VAR, None)
+    else:
+        os.environ[ENV_VAR] = "1" if value else "0"
+
+
+@contextlib.contextmanager
+def using(value: bool | None) -> Iterator[None]:
+    """The switch set inside a ``with`` block (tests, the API), restored after."""
+    before = os.environ.get(ENV_VAR)
+    set_enabled(value)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = before
+
+
+def unavailable_reason() -> str | None:
+    """Why an image will not be read (the text of the :class:`Unread`), or None when OCR runs."""
+    if enabled() is False:
+        return "image: not read, OCR is turned off (--no-ocr)"
+    from .engine import problem
+
+    return problem()
+
+
+def read_image(image: Any, *, dpi: float | None = None, page: int | None = None) -> Any:
+    """One page image (Pillow image, or a BGR/grey numpy array) as a :class:`~piiscan.ocr.page.Page`:
+    ``.items`` are :class:`OcrSegment` and :class:`OcrTable` for any scanner. Raises
+    :class:`OcrUnavailable` when the extra is missing."""
+    from .page import PageReader
+
+    return PageReader().read(image, dpi=dpi, page=page)
+
+
+def scan_items(items: Any, scanner: Any, path: str | None = None) -> Any:
+    """Findings of a page's items (located, with boxes) and the cells of its personal columns:
+    a :class:`~piiscan.ocr.page.PageScan`, whose ``boxes(types)`` is what to paint."""
+    from .page import scan_items as _scan
+
+    return _scan(items, scanner, path)
+
+
+def to_points(box: tuple[float, float, float, float], dpi: float, page_height: float) -> tuple[float, float, float, float]:
+    """A box in pixels of a page rendered at ``dpi`` as PDF points ``(x0, y0, x1, y1)``, origin bottom left.
+
+    >>> to_points((200, 100, 400, 150), 200, 842)
+    (72.0, 788.0, 144.0, 806.0)
+    """
+    k = 72 / dpi
+    x0, y0, x1, y1 = box
+    return (x0 * k, page_height - y1 * k, x1 * k, page_height - y0 * k)
