@@ -12,7 +12,7 @@ from conftest import SEED
 
 @pytest.fixture(scope="module")
 def scanner() -> Scanner:
-    return Scanner(types=["PERSON_NAME"])
+    return Scanner(types=["PERSON_NAME"], ner=False)
 
 
 def names(scanner: Scanner, text: str, label: str | None = None) -> list[str]:
@@ -36,7 +36,7 @@ def test_names_confirmed_by_context(scanner, text, expected):
 
 
 def test_record_rows_and_sex():
-    s = Scanner(types=["PERSON_NAME"])
+    s = Scanner(types=["PERSON_NAME"], ner=False)
     row = "1 刘德华 鳌溪镇湖溪村3组 36102519800101123X 13800138000"
     assert names(s, row) == ["刘德华"]
     assert names(s, "张三，男，1980年出生，汉族") == ["张三"]
@@ -90,7 +90,7 @@ def test_masked_names_are_not_names_again(masked):
     """What the mask strategy leaves must not be re-detected (欧阳** is not the name 欧阳)."""
     from piiscan import Scanner
 
-    s = Scanner(types=["PERSON_NAME"])
+    s = Scanner(types=["PERSON_NAME"], ner=False)
     assert s.scan(masked, label="户主姓名") == []
     assert s.scan(f"户主：{masked}，联系电话：13800138000") == []
 
@@ -99,13 +99,13 @@ def test_masked_names_are_not_names_again(masked):
 def test_records_need_a_validated_number_and_places_are_not_names(text):
     from piiscan import Scanner
 
-    assert Scanner(types=["PERSON_NAME"]).scan(text) == []
+    assert Scanner(types=["PERSON_NAME"], ner=False).scan(text) == []
 
 
 def test_a_record_confirms_a_standalone_name():
     from piiscan import Scanner
 
-    (f,) = Scanner(types=["PERSON_NAME"]).scan("张三 11010519491231002X")
+    (f,) = Scanner(types=["PERSON_NAME"], ner=False).scan("张三 11010519491231002X")
     assert f.value == "张三"
 
 

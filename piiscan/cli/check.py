@@ -17,7 +17,8 @@ from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
 from ..masking import mask_value
 from ..files import available_cores
-from .scan import EXIT_ERROR, scan_options, where
+from ..ner import NotInstalled
+from .scan import EXIT_ERROR, ner_option, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
 
@@ -32,9 +33,11 @@ def _jobs(jobs: int | None) -> int:
 
 
 def prepare_config(config_path: str | None, root: Path | None, *, types=None, min_confidence=None,
-                   include=(), exclude=()) -> GateConfig:
+                   include=(), exclude=(), ner: bool | None = None) -> GateConfig:
     """The config file's policy with command-line options on top (the command line wins)."""
     config = load_config(config_path, start=Path.cwd(), stop=root)
+    if ner is not None:
+        config.ner = ner
     if types:
         config.types = list(types)
     if min_confidence is not None:
@@ -56,13 +59,14 @@ def baseline_location(config: GateConfig, root: Path | None) -> Path:
 
 def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None, baseline_path: str | None,
              no_baseline: bool, types=None, min_confidence=None, include=(), exclude=(), max_file_size=None,
-             follow_symlinks: bool = False, jobs: int | None = None) -> tuple[GateResult, Baseline | None]:
+             follow_symlinks: bool = False, jobs: int | None = None,
+             ner: bool | None = None) -> tuple[GateResult, Baseline | None]:
     """The whole gate as a function, for tests and for other front ends."""
     if staged and since:
         raise GateUsageError("--staged and --since cannot be combined")
     root = repo_root(Path.cwd())
     config = prepare_config(config_path, root, types=types, min_confidence=min_confidence,
-                            include=include, exclude=exclude)
+                            include=include, exclude=exclude, ner=ner)
     baseline: Baseline | None = None
     if not no_baseline:
         if baseline_path:
@@ -83,6 +87,7 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @scan_options
+@ner_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Report format. The summary always goes to stderr.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
@@ -94,7 +99,7 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
 @click.option("--since", metavar="REF", help="Check files this branch changed since REF (merge base), read from HEAD.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Config file (.piiscan.toml or pyproject.toml); default: discovered upwards from here.")
-def check(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, output,
+def check(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, ner, fmt, output,
           baseline_path, no_baseline, staged, since, config_path):
     """Fail when files hold personal information that policy says must not ship.
 
@@ -113,8 +118,8 @@ def check(paths, types, min_confidence, include, exclude, max_file_size, follow_
             paths or (["."] if not (staged or since) else []), staged=staged, since=since, config_path=config_path,
             baseline_path=baseline_path, no_baseline=no_baseline, types=types, min_confidence=min_confidence,
             include=include, exclude=exclude, max_file_size=max_file_size, follow_symlinks=follow_symlinks,
-            jobs=jobs)
-    except (GateUsageError, ConfigError, BaselineError, GitError) as exc:
+            jobs=jobs, ner=ner)
+    except (GateUsageError, ConfigError, BaselineError, GitError, NotInstalled) as exc:
         click.echo(f"piiscan check: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     report = render(result, fmt, hasher=_report_hasher(baseline))

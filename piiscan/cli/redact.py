@@ -17,7 +17,8 @@ from ..masking import mask_value
 from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
 from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
-from .scan import parse_types
+from ..scanner import Scanner
+from .scan import _scanner, ner_option, parse_types
 
 from . import EXIT_CLEAN, EXIT_ERROR
 from . import EXIT_FOUND as EXIT_LEAK  # an output still holding personal information
@@ -89,7 +90,8 @@ def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(
               help="PDF: 'text' removes glyphs and keeps the rest as text; 'image' rasterises pages (no text kept).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB.")
-def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep, pdf_mode, include, exclude):
+@ner_option
+def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep, pdf_mode, include, exclude, ner):
     """Write redacted copies of files, each in its own format, and verify them.
 
     \b
@@ -106,7 +108,8 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
     try:
         key = load_key(key_file)
         opts = {"keep": keep} if keep else {}
-        redactor = Redactor(strategy, types=types, key=key, min_confidence=min_confidence, **opts)
+        scanner: Scanner = _scanner(types=types or None, min_confidence=min_confidence, ner=ner)
+        redactor = Redactor(strategy, types=types or None, key=key, scanner=scanner, **opts)
     except (KeyMissingError, ValueError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
 

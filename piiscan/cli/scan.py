@@ -56,9 +56,16 @@ def scan_options(f):
     return f
 
 
+def ner_option(f):
+    """``--ner/--no-ner``: the learned name stage (default: used when the ``ner`` extra is installed)."""
+    return click.option("--ner/--no-ner", default=None,
+                        help='The learned name stage for prose (default: on when "piiscan-cn[ner]" is installed).')(f)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @scan_options
+@ner_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
               help="Output format.")
 @click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")
@@ -67,8 +74,8 @@ def scan_options(f):
               help="Scan with local processes or on a Dask cluster (pip install \"piiscan-cn[dask]\").")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask); paths must be readable on every worker.")
-def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress,
-         engine, scheduler):
+def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, ner, fmt, show_values,
+         progress, engine, scheduler):
     """Scan files and folders for personal information.
 
     \b
@@ -77,7 +84,7 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
       piiscan scan exports/ --format jsonl --types CN_RESIDENT_ID,CN_MOBILE
     Values are masked in every format unless --show-values is given.
     """
-    scanner = Scanner(types=types, min_confidence=min_confidence)
+    scanner = _scanner(types=types, min_confidence=min_confidence, ner=ner)
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
     out = sys.stdout
     # JSON and JSONL are written file by file as results come in, each result
@@ -105,6 +112,17 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
             for line in _jsonl_lines(r, tally, show_values):
                 out.write(line + "\n")
     sys.exit(tally.exit_code())
+
+
+def _scanner(**kwargs) -> Scanner:
+    """A scanner, or exit 2 with the reason when ``--ner`` asks for a stage that is not installed."""
+    from ..ner import NotInstalled
+
+    try:
+        return Scanner(**kwargs)
+    except NotInstalled as exc:
+        click.echo(f"piiscan: error: {exc}", err=True)
+        sys.exit(2)
 
 
 def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> Iterator[FileResult]:

@@ -88,15 +88,18 @@ def _words(words) -> "re.Pattern[str]":
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
-def _ends_with(words: frozenset[str], longest: int):
-    """A function: the longest of ``words`` ending at a position of a text, or None."""
-    def find(text: str, end: int) -> str | None:
-        for k in range(min(longest, end), 0, -1):
+class _EndsWith:
+    """The longest of ``words`` ending at a position of a text (a class, not a closure: scanners are pickled)."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words, self.longest = words, max(map(len, words))
+
+    def __call__(self, text: str, end: int) -> str | None:
+        for k in range(min(self.longest, end), 0, -1):
             w = text[end - k:end]
-            if w in words:
+            if w in self.words:
                 return w
         return None
-    return find
 
 
 @functools.lru_cache(maxsize=None)
@@ -133,8 +136,8 @@ def _data() -> dict:
         # 职工 before 董事) does not introduce a name.
         "role_word": _words(roles + titles),
         "anchor_kinds": kinds,
-        "anchor_at": _ends_with(frozenset(kinds), max(map(len, kinds))),
-        "role_at": _ends_with(frozenset(roles), max(map(len, roles))),
+        "anchor_at": _EndsWith(frozenset(kinds)),
+        "role_at": _EndsWith(frozenset(roles)),
         "column_labels": tuple(conf["column_labels"]),
         "titles": _words(titles),
         "title_words": forms,
@@ -145,6 +148,7 @@ def _data() -> dict:
         "given": re.compile(f"[{_HAN}]{{1,2}}"),
         "given_stop": frozenset(conf["given_stop"]) | frozenset(conf["anonymised"]),
         "given_function": frozenset(conf["given_function"]),
+        "transliteration": frozenset(conf["transliteration"]),
         "non_names": frozenset(conf["non_names"]),
         # Stand-alone runs of 2–4 Han characters: the candidates of a record.
         # The surname character comes first and the left-edge check second
@@ -186,7 +190,7 @@ class PersonNameDetector:
         self._titles, self._title_words = d["titles"], d["title_words"]
         self._verbs, self._not_verbs, self._bio = d["verbs"], d["not_verbs"], d["bio"]
         self._follow, self._given, self._given_stop = d["follow"], d["given"], d["given_stop"]
-        self._given_function = d["given_function"]
+        self._given_function, self._transliteration = d["given_function"], d["transliteration"]
         self._non_names, self._token = d["non_names"], d["token"]
         self._places = gazetteer.load().all_names
         self._numbers = NumberDetector()
@@ -222,6 +226,42 @@ class PersonNameDetector:
         if any(ch in self._given_stop for ch in given):
             return False
         return not strict or not any(ch in self._given_function for ch in given)
+
+    @property
+    def stop_chars(self) -> frozenset[str]:
+        """Characters that never sit in a name (place and unit suffixes, 某, mask characters)."""
+        return self._given_stop
+
+    def is_form_of_address(self, candidate: str) -> bool:
+        """A surname with a title or form of address: 王先生, 李总, 欧阳老师, 老王, 小李.
+
+        >>> d = PersonNameDetector()
+        >>> [d.is_form_of_address(s) for s in ("王先生", "李总", "欧阳老师", "老王", "小李", "王小明")]
+        [True, True, True, True, True, False]
+        """
+        if candidate[:1] in "老小" and (candidate[1:] in self._single or candidate[1:] in self._compound):
+            return True
+        if candidate[:2] in self._compound and candidate[2:] in self._title_words:
+            return True
+        return candidate[:1] in self._single and candidate[1:] in self._title_words
+
+    def looks_transliterated(self, candidate: str) -> bool:
+        """Whether a name-shaped candidate reads as a transliterated foreign word (桑坦德, 盖蒂).
+
+        >>> d = PersonNameDetector()
+        >>> d.looks_transliterated("桑坦德"), d.looks_transliterated("王建国")
+        (True, False)
+        """
+        given = candidate[2:] if candidate[:2] in self._compound and len(candidate) > 2 else candidate[1:]
+        return bool(given) and all(c in self._transliteration for c in given)
+
+    def is_common_word(self, candidate: str) -> bool:
+        """Whether ``candidate`` is one of the words that begin with a surname (王国, 包罗; ``non_names``)."""
+        return candidate in self._non_names
+
+    def is_title(self, word: str) -> bool:
+        """Whether ``word`` is a title or form of address that follows a name (先生, 总)."""
+        return word in self._title_words
 
     def is_place(self, candidate: str) -> bool:
         """Whether ``candidate`` is a place name in the gazetteer (江西, 乐安)."""

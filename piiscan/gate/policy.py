@@ -272,15 +272,16 @@ def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
                 result.verdicts.append(Verdict(f, ALLOWED, INLINE_MARKER))
             elif matcher is not None and matcher.accepts(f):
                 result.verdicts.append(Verdict(f, BASELINED, "baseline"))
-            elif policy.blocks(f.type):
+            elif policy.blocks_finding(f):
                 result.verdicts.append(Verdict(f, BLOCKING))
             else:
-                result.verdicts.append(Verdict(f, WARNING, "type does not block"))
+                result.verdicts.append(Verdict(f, WARNING, "type does not block" if not policy.blocks(f.type)
+                                               else "name found by the model alone (model-names = \"block\" to block)"))
     return result
 
 
 def scanner_for(config: GateConfig) -> Scanner:
-    return Scanner(types=config.types, min_confidence=config.scanner_min_confidence())
+    return Scanner(types=config.types, min_confidence=config.scanner_min_confidence(), ner=config.ner)
 
 
 class Scanned(list):
