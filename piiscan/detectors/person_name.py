@@ -255,6 +255,10 @@ class PersonNameDetector:
         given = candidate[2:] if candidate[:2] in self._compound and len(candidate) > 2 else candidate[1:]
         return bool(given) and all(c in self._transliteration for c in given)
 
+    def has_single_surname(self, candidate: str) -> bool:
+        """Whether ``candidate`` starts with a single-character surname (and not a compound one)."""
+        return candidate[:1] in self._single and candidate[:2] not in self._compound
+
     def is_common_word(self, candidate: str) -> bool:
         """Whether ``candidate`` is one of the words that begin with a surname (王国, 包罗; ``non_names``)."""
         return candidate in self._non_names
