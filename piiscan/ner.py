@@ -327,18 +327,26 @@ class LearnedStage:
 
     def apply(self, text: str, found: list[Finding], min_confidence: float, types: frozenset[str]) -> list[Finding]:
         """``found`` (every detector's findings) with the names the model adds."""
+        return self.apply_many([text], [found], min_confidence, types)[0]
+
+    def apply_many(self, texts: Sequence[str], founds: Sequence[list[Finding]], min_confidence: float,
+                   types: frozenset[str]) -> list[list[Finding]]:
+        """:meth:`apply` for the texts of one document (its paragraphs) in one pass of the model:
+        their sentences are batched together, not paragraph by paragraph."""
         if PERSON_NAME not in types:
-            return found
-        settled = [(f.start, f.end) for f in found if f.confidence >= min_confidence]
-        chosen = [(a, b) for a, b in sentences(text) if self._open_candidate(text, a, b, settled)]
+            return list(founds)
+        chosen: list[tuple[int, int, int]] = []  # (text index, start, end)
+        for i, (text, found) in enumerate(zip(texts, founds)):
+            settled = [(f.start, f.end) for f in found if f.confidence >= min_confidence]
+            chosen.extend((i, a, b) for a, b in sentences(text) if self._open_candidate(text, a, b, settled))
+        outs = [list(found) for found in founds]
         if not chosen:
-            return found
-        out = list(found)
-        for (a, _), spans in zip(chosen, self.tagger.spans([text[a:b] for a, b in chosen])):
+            return outs
+        for (i, a, _), spans in zip(chosen, self.tagger.spans([texts[i][a:b] for i, a, b in chosen])):
             for s in spans:
                 if s.tag == "PER":
-                    self._add_name(text, a + s.start, a + s.end, s.prob, out)
-        return out
+                    self._add_name(texts[i], a + s.start, a + s.end, s.prob, outs[i])
+        return outs
 
     def _open_candidate(self, text: str, a: int, b: int, settled: list[tuple[int, int]]) -> bool:
         """Whether a surname character in ``text[a:b]`` lies outside every settled finding."""

@@ -75,16 +75,36 @@ class Scanner:
         ``label`` is context that applies to the whole text, such as the
         header of the table column a cell sits in.
         """
+        found = self._detect(text, label)
+        if self._ner is not None and label is None and _HAN.search(text):
+            found = self._ner.apply(text, found, self.min_confidence, self.types)
+        return self._finish(found)
+
+    def scan_many(self, texts: Sequence[tuple[str, str | None]]) -> list[list[Finding]]:
+        """:meth:`scan` for each ``(text, label)`` of one document, the learned
+        stage reading all of them in one pass (its batches fill up across
+        paragraphs); the findings are the same as text by text.
+        """
+        founds = [self._detect(text, label) for text, label in texts]
+        if self._ner is not None:
+            prose = [i for i, (text, label) in enumerate(texts) if label is None and _HAN.search(text)]
+            if prose:
+                read = self._ner.apply_many([texts[i][0] for i in prose], [founds[i] for i in prose],
+                                            self.min_confidence, self.types)
+                for i, found in zip(prose, read):
+                    founds[i] = found
+        return [self._finish(found) for found in founds]
+
+    def _detect(self, text: str, label: str | None) -> list[Finding]:
         found: list[Finding] = []
         for det in self._detectors:
             requires = getattr(det, "requires", None)
             if requires is None or requires.search(text):
                 found.extend(det.detect(text, label))
-        if self._ner is not None and label is None and _HAN.search(text):
-            found = self._ner.apply(text, found, self.min_confidence, self.types)
-        return _resolve(
-            [f for f in found if f.type in self.types and f.confidence >= self.min_confidence]
-        )
+        return found
+
+    def _finish(self, found: list[Finding]) -> list[Finding]:
+        return _resolve([f for f in found if f.type in self.types and f.confidence >= self.min_confidence])
 
 
 def _resolve(findings: list[Finding]) -> list[Finding]:

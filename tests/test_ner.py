@@ -192,3 +192,60 @@ def test_cli_no_ner_and_ner_options(tmp_path):
         assert "王建国" in on.output and "model:lac" in on.output
     else:
         assert on.exit_code == 2 and "piiscan-cn[ner]" in on.output
+
+
+# -- the gate: names only the model found warn by default ---------------------
+
+def _finding(evidence):
+    from piiscan.finding import Finding
+
+    return Finding("PERSON_NAME", 0, 3, "王建国", 0.6 if evidence == ("model:lac",) else 0.85, "person_name",
+                   evidence=evidence)
+
+
+def test_gate_warns_on_model_only_names_unless_told_to_block():
+    from piiscan.files import FileResult
+    from piiscan.gate.config import GateConfig
+    from piiscan.gate.policy import BLOCKING, WARNING, evaluate
+
+    def verdicts(config):
+        r = FileResult(path="notice.txt", findings=[_finding(("model:lac",)), _finding(("role:村民", "model:lac"))])
+        return [(v.status, v.finding.evidence[0]) for v in evaluate([(_Target(), r)], config).verdicts]
+
+    assert verdicts(GateConfig.from_dict({})) == [(WARNING, "model:lac"), (BLOCKING, "role:村民")]
+    assert verdicts(GateConfig.from_dict({"model-names": "block"})) == [(BLOCKING, "model:lac"), (BLOCKING, "role:村民")]
+    per_path = GateConfig.from_dict({"overrides": [{"paths": ["exports/**"], "model-names": "block"}]})
+    assert per_path.policy_for("exports/a.txt").block_model_names
+    assert not per_path.policy_for("news/a.txt").block_model_names
+
+
+class _Target:
+    marked_lines = frozenset()
+
+
+@pytest.mark.parametrize("data, error", [
+    ({"ner": "yes"}, "ner must be true or false"),
+    ({"model-names": "maybe"}, 'model-names must be "block" or "warn"'),
+])
+def test_gate_config_keys_are_checked(data, error):
+    from piiscan.gate.config import ConfigError, GateConfig
+
+    with pytest.raises(ConfigError, match=error):
+        GateConfig.from_dict(data)
+
+
+def test_gate_config_ner_key_reaches_the_scanner():
+    from piiscan.gate.config import GateConfig
+    from piiscan.gate.policy import scanner_for
+
+    assert GateConfig.from_dict({"ner": False}).ner is False
+    assert not scanner_for(GateConfig.from_dict({"ner": False})).ner
+    assert scanner_for(GateConfig.from_dict({})).ner == HAS_NER
+
+
+def test_scan_many_equals_scan_text_by_text():
+    """One pass over a document's paragraphs gives what scanning them one by one gives (rules or model)."""
+    paragraphs = [(PROSE, None), ("户主：张三", None), ("王建国", "户主姓名"), ("", None), ("副县长李四表示同意。", None),
+                  ("13912345678", "电话"), (PROSE, None)]
+    s = Scanner()
+    assert s.scan_many(paragraphs) == [s.scan(t, label=lab) for t, lab in paragraphs]
