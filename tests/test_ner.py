@@ -249,3 +249,24 @@ def test_scan_many_equals_scan_text_by_text():
                   ("13912345678", "电话"), (PROSE, None)]
     s = Scanner()
     assert s.scan_many(paragraphs) == [s.scan(t, label=lab) for t, lab in paragraphs]
+
+
+def test_ner_speed_benchmark_skips_clearly_without_the_data(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "ner_speed.py"), "--data", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.startswith("skipped:")
+
+
+@needs_model
+def test_stream_scan_equals_whole_text_with_the_model(with_model):
+    """Big text files are scanned in overlapping chunks: the stage must find what it finds in the whole text."""
+    import io
+
+    from piiscan.stream import scan_stream
+
+    text = "\n".join([PROSE, "副县长李四表示，工程年底完工。", "户主：张三，电话13912345678。"] * 40)
+    got = [(f.type, f.start, f.value) for f in scan_stream(io.StringIO(text), with_model, chunk_chars=700, overlap=200)]
+    assert got == [(f.type, f.start, f.value) for f in with_model.scan(text)]
+    assert sum(v == "王建国" for _, _, v in got) == 40

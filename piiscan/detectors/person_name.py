@@ -263,6 +263,14 @@ class PersonNameDetector:
         """Whether ``candidate`` is one of the words that begin with a surname (王国, 包罗; ``non_names``)."""
         return candidate in self._non_names
 
+    def ends_with_title(self, candidate: str) -> bool:
+        """Whether a title or form of address ends ``candidate`` after something else (陈志先生).
+
+        >>> PersonNameDetector().ends_with_title("陈志先生"), PersonNameDetector().ends_with_title("陈志")
+        (True, False)
+        """
+        return any(candidate.endswith(t) and len(candidate) > len(t) for t in self._title_words)
+
     def is_title(self, word: str) -> bool:
         """Whether ``word`` is a title or form of address that follows a name (先生, 总)."""
         return word in self._title_words
