@@ -213,7 +213,23 @@ def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) ->
 
 
 def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> None:
+    # Consecutive text segments (a document's paragraphs) are scanned together,
+    # so that the learned name stage reads them in one pass; a few at a time,
+    # so that a long document is never held whole.
+    segments: list[Any] = []
+    chars = 0
+
+    def flush() -> None:
+        nonlocal chars
+        found = scanner.scan_many([(s.text, s.label) for s in segments])
+        for segment, f in zip(segments, found):
+            result.findings.extend(_refined(segment, locate(f, segment, result.path)))
+        segments.clear()
+        chars = 0
+
     for item in items:
+        if isinstance(item, (registry.Unread, registry.Note, Table)) and segments:
+            flush()
         if isinstance(item, registry.Unread):
             result.unread.append(str(item))
         elif isinstance(item, registry.Note):
@@ -223,7 +239,16 @@ def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> N
             result.findings.extend(_refined(item, found))
             result.notes.extend(_class_notes(item, classes))
         else:
-            result.findings.extend(_refined(item, locate(scanner.scan(item.text, label=item.label), item, result.path)))
+            segments.append(item)
+            chars += len(item.text)
+            if chars >= _SEGMENT_BATCH_CHARS:
+                flush()
+    if segments:
+        flush()
+
+
+#: Characters of consecutive text segments scanned together (see _scan_items).
+_SEGMENT_BATCH_CHARS = 200_000
 
 
 def _refined(item: Any, findings: Iterable[Finding]) -> Iterable[Finding]:

@@ -5,17 +5,22 @@ patterns allow (``re`` skipping to digits for numbers, ``regex`` jumping to
 ``@`` for e-mail, suffix anchors for addresses, label, title and token
 patterns for names); sharing one alternation made every search as slow as
 its slowest member.
+
+Behind the rules, the learned stage (:mod:`piiscan.ner`, the ``ner`` extra)
+reads prose for the names no rule can confirm. It runs on texts given
+without a ``label``: a table cell under its column header is the column's
+to decide.
 """
 from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .detectors import Detector
+from .detectors import HAN as _HAN, Detector
 from .detectors.address import AddressDetector
 from .detectors.email import EmailDetector
 from .detectors.numbers import NumberDetector
 from .detectors.person_name import PersonNameDetector
-from .finding import ENTITY_TYPES, Finding
+from .finding import ENTITY_TYPES, PERSON_NAME, Finding
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 
@@ -28,6 +33,10 @@ def default_detectors() -> list:
 class Scanner:
     """Finds personal information in text. Build once, reuse: compiling is the costly part.
 
+    ``ner`` chooses the learned stage: ``None`` uses it when its extra is
+    installed, ``True`` requires it (:class:`piiscan.ner.NotInstalled` if
+    missing), ``False`` gives exactly the rules' findings.
+
     >>> s = Scanner(types=["CN_MOBILE"])
     >>> [(f.type, f.value) for f in s.scan("联系电话：13800138000，订单号：13900139000")]
     [('CN_MOBILE', '13800138000')]
@@ -38,6 +47,7 @@ class Scanner:
         types: Iterable[str] | None = None,
         min_confidence: float | None = None,
         detectors: Sequence | None = None,
+        ner: bool | None = None,
     ) -> None:
         self.types = frozenset(types) if types is not None else frozenset(ENTITY_TYPES)
         unknown = self.types - set(ENTITY_TYPES)
@@ -47,6 +57,17 @@ class Scanner:
         self._detectors: list[Detector] = [
             d for d in (detectors if detectors is not None else default_detectors()) if d.types & self.types
         ]
+        self._ner = None
+        if ner is not False and PERSON_NAME in self.types:
+            from . import ner as ner_stage
+
+            if ner or ner_stage.available():
+                self._ner = ner_stage.LearnedStage()  # the model itself loads on first use
+
+    @property
+    def ner(self) -> bool:
+        """Whether the learned stage runs."""
+        return self._ner is not None
 
     def scan(self, text: str, *, label: str | None = None) -> list[Finding]:
         """Findings in ``text``, sorted by position, without overlaps.
@@ -54,14 +75,36 @@ class Scanner:
         ``label`` is context that applies to the whole text, such as the
         header of the table column a cell sits in.
         """
+        found = self._detect(text, label)
+        if self._ner is not None and label is None and _HAN.search(text):
+            found = self._ner.apply(text, found, self.min_confidence, self.types)
+        return self._finish(found)
+
+    def scan_many(self, texts: Sequence[tuple[str, str | None]]) -> list[list[Finding]]:
+        """:meth:`scan` for each ``(text, label)`` of one document, the learned
+        stage reading all of them in one pass (its batches fill up across
+        paragraphs); the findings are the same as text by text.
+        """
+        founds = [self._detect(text, label) for text, label in texts]
+        if self._ner is not None:
+            prose = [i for i, (text, label) in enumerate(texts) if label is None and _HAN.search(text)]
+            if prose:
+                read = self._ner.apply_many([texts[i][0] for i in prose], [founds[i] for i in prose],
+                                            self.min_confidence, self.types)
+                for i, found in zip(prose, read):
+                    founds[i] = found
+        return [self._finish(found) for found in founds]
+
+    def _detect(self, text: str, label: str | None) -> list[Finding]:
         found: list[Finding] = []
         for det in self._detectors:
             requires = getattr(det, "requires", None)
             if requires is None or requires.search(text):
                 found.extend(det.detect(text, label))
-        return _resolve(
-            [f for f in found if f.type in self.types and f.confidence >= self.min_confidence]
-        )
+        return found
+
+    def _finish(self, found: list[Finding]) -> list[Finding]:
+        return _resolve([f for f in found if f.type in self.types and f.confidence >= self.min_confidence])
 
 
 def _resolve(findings: list[Finding]) -> list[Finding]:

@@ -12,7 +12,7 @@ from conftest import SEED
 
 @pytest.fixture(scope="module")
 def scanner() -> Scanner:
-    return Scanner(types=["PERSON_NAME"])
+    return Scanner(types=["PERSON_NAME"], ner=False)
 
 
 def names(scanner: Scanner, text: str, label: str | None = None) -> list[str]:
@@ -36,7 +36,7 @@ def test_names_confirmed_by_context(scanner, text, expected):
 
 
 def test_record_rows_and_sex():
-    s = Scanner(types=["PERSON_NAME"])
+    s = Scanner(types=["PERSON_NAME"], ner=False)
     row = "1 刘德华 鳌溪镇湖溪村3组 36102519800101123X 13800138000"
     assert names(s, row) == ["刘德华"]
     assert names(s, "张三，男，1980年出生，汉族") == ["张三"]
@@ -90,7 +90,7 @@ def test_masked_names_are_not_names_again(masked):
     """What the mask strategy leaves must not be re-detected (欧阳** is not the name 欧阳)."""
     from piiscan import Scanner
 
-    s = Scanner(types=["PERSON_NAME"])
+    s = Scanner(types=["PERSON_NAME"], ner=False)
     assert s.scan(masked, label="户主姓名") == []
     assert s.scan(f"户主：{masked}，联系电话：13800138000") == []
 
@@ -99,13 +99,13 @@ def test_masked_names_are_not_names_again(masked):
 def test_records_need_a_validated_number_and_places_are_not_names(text):
     from piiscan import Scanner
 
-    assert Scanner(types=["PERSON_NAME"]).scan(text) == []
+    assert Scanner(types=["PERSON_NAME"], ner=False).scan(text) == []
 
 
 def test_a_record_confirms_a_standalone_name():
     from piiscan import Scanner
 
-    (f,) = Scanner(types=["PERSON_NAME"]).scan("张三 11010519491231002X")
+    (f,) = Scanner(types=["PERSON_NAME"], ner=False).scan("张三 11010519491231002X")
     assert f.value == "张三"
 
 
@@ -125,3 +125,79 @@ def test_a_name_that_is_also_a_place_counts_when_its_sex_follows(scanner):
     assert names(scanner, "发放到位。乌海，女，1974年出生，汉族。") == ["乌海"]
     assert names(scanner, "黄石（男）已签收") == ["黄石"]
     assert names(scanner, "乌海，内蒙古自治区辖地级市。电话 13800138000") == []
+
+
+# -- prose: roles, titles, verbs, résumé openings (synthetic sentences) --------
+
+@pytest.mark.parametrize("text, expected, why", [
+    ("村民张三反映，水渠已修好。", "张三", ("role:村民", "verb:反映")),
+    ("副县长李四表示，工程年底完工。", "李四", ("role:副县长", "verb:表示")),
+    ("处长王五先生出席了会议。", "王五", ("role:处长", "title:先生")),
+    ("如有疑问，请联系张斌。", "张斌", ("verb:请联系",)),
+    ("记者赵晓英报道。", "赵晓英", ("role:记者", "verb:报道")),
+    ("（记者赵晓英）", "赵晓英", ("role:记者",)),
+    ("。刘建华表示将继续关注。", "刘建华", ("verb:表示",)),
+    ("欧阳娜娜：女，汉族，1980年出生。", "欧阳娜娜", ("sex",)),
+    ("孙向浩先生：中国国籍，大学本科。", "孙向浩", ("title:先生",)),
+    ("马兴亚：1950年6月出生，大学学历。", "马兴亚", ("bio:1950年",)),
+    ("王小燕13912345678", "王小燕", ("record",)),
+])
+def test_names_in_prose_say_why(scanner, text, expected, why):
+    (f,) = scanner.scan(text)
+    assert (f.value, f.evidence) == (expected, why)
+    assert text[f.start:f.end] == f.value
+
+
+@pytest.mark.parametrize("text", [
+    "对于王先生来说，这是好消息。",        # 于王 is "to" + a surname
+    "关注留守儿童工作。",                  # no name in a longer word
+    "他的学生时代很充实，父亲常常写字。",    # a role that is an ordinary noun
+    "她是公司总工程师，负责研发。",          # 总工 inside 总工程师
+    "职工董事由职工代表大会选举。",
+    "据王总介绍，项目进展顺利。",           # a form of address
+    "文章说，改革要稳步推进。",             # a two-character word before a verb
+    "对游客来说，不要贪便宜。",             # 来说 is not the verb 说
+    "常务副总经理出席了会议。",
+    "12位著名教授参加了研讨。",
+])
+def test_prose_that_only_looks_like_names(scanner, text):
+    assert names(scanner, text) == []
+
+
+def test_every_role_introduces_a_name_it_can_confirm(scanner):
+    from piiscan import patterns
+
+    conf = patterns.toml("names.toml")
+    for role in conf["roles"]:
+        text = f"会上，{role}欧阳娜娜表示支持。"
+        assert names(scanner, text) == ["欧阳娜娜"], role
+
+
+def test_every_verb_confirms_a_name(scanner):
+    from piiscan import patterns
+
+    for verb in patterns.toml("names.toml")["verbs"]:
+        text = f"会上，镇长欧阳娜娜{verb}，"
+        assert names(scanner, text) == ["欧阳娜娜"], verb
+
+
+def test_evidence_on_every_kind(scanner):
+    found = scanner.scan("户主：张三，电话13800138000。", label=None)
+    assert [f.evidence for f in found] == [("label:户主",)]
+    assert scanner.scan("王建国", label="户主姓名")[0].evidence == ("column:户主姓名",)
+    assert scanner.scan("刘德华 11010519491231002X")[0].evidence == ("record",)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = ["张三", "欧阳娜娜", "李某", "王先生", "副县长", "表示", "，", "。", "：", "男", "\n", "13912345678",
+           "11010519491231002X", "请联系", "记者", "村民", "说", "的", "工作", "1950年", "张*", " ", "户主"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=20))
+def test_name_offsets_always_index_the_text(parts):
+    text = "".join(parts)
+    for f in PersonNameDetector().detect(text):
+        assert text[f.start:f.end] == f.value
+        assert 2 <= len(f.value) <= 4 and f.evidence

@@ -18,7 +18,8 @@ from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
 from ..masking import mask_value
 from ..files import available_cores
-from .scan import EXIT_ERROR, ocr_option, profile_option, scan_options, where
+from ..ner import NotInstalled
+from .scan import EXIT_ERROR, ner_option, ocr_option, profile_option, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
 
@@ -33,9 +34,11 @@ def _jobs(jobs: int | None) -> int:
 
 
 def prepare_config(config_path: str | None, root: Path | None, *, types=None, min_confidence=None,
-                   include=(), exclude=()) -> GateConfig:
+                   include=(), exclude=(), ner: bool | None = None) -> GateConfig:
     """The config file's policy with command-line options on top (the command line wins)."""
     config = load_config(config_path, start=Path.cwd(), stop=root)
+    if ner is not None:
+        config.ner = ner
     if types:
         config.types = list(types)
     if min_confidence is not None:
@@ -58,13 +61,13 @@ def baseline_location(config: GateConfig, root: Path | None) -> Path:
 def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None, baseline_path: str | None,
              no_baseline: bool, types=None, min_confidence=None, include=(), exclude=(), max_file_size=None,
              follow_symlinks: bool = False, jobs: int | None = None,
-             profile=None) -> tuple[GateResult, Baseline | None]:
+             profile=None, ner: bool | None = None) -> tuple[GateResult, Baseline | None]:
     """The whole gate as a function, for tests and for other front ends."""
     if staged and since:
         raise GateUsageError("--staged and --since cannot be combined")
     root = repo_root(Path.cwd())
     config = prepare_config(config_path, root, types=types, min_confidence=min_confidence,
-                            include=include, exclude=exclude)
+                            include=include, exclude=exclude, ner=ner)
     if profile is not None:  # --profile wins over [tool.piiscan] profile
         config.profile = profile
     baseline: Baseline | None = None
@@ -88,6 +91,7 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
 @click.argument("paths", nargs=-1, type=click.Path())
 @scan_options
 @ocr_option
+@ner_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Report format. The summary always goes to stderr.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
@@ -100,7 +104,7 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Config file (.piiscan.toml or pyproject.toml); default: discovered upwards from here.")
 @profile_option
-def check(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, output,
+def check(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, ner, fmt, output,
           baseline_path, no_baseline, staged, since, config_path, profile):
     """Fail when files hold personal information that policy says must not ship.
 
@@ -119,8 +123,8 @@ def check(paths, types, min_confidence, include, exclude, max_file_size, follow_
             paths or (["."] if not (staged or since) else []), staged=staged, since=since, config_path=config_path,
             baseline_path=baseline_path, no_baseline=no_baseline, types=types, min_confidence=min_confidence,
             include=include, exclude=exclude, max_file_size=max_file_size, follow_symlinks=follow_symlinks,
-            jobs=jobs, profile=profile)
-    except (GateUsageError, ConfigError, BaselineError, GitError) as exc:
+            jobs=jobs, profile=profile, ner=ner)
+    except (GateUsageError, ConfigError, BaselineError, GitError, NotInstalled) as exc:
         click.echo(f"piiscan check: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     report = render(result, fmt, hasher=_report_hasher(baseline))

@@ -17,7 +17,8 @@ from ..masking import mask_value
 from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
 from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
-from .scan import ocr_option, parse_types, profile_option
+from ..scanner import Scanner
+from .scan import _scanner, ner_option, ocr_option, parse_types, profile_option
 
 from . import EXIT_CLEAN, EXIT_ERROR
 from . import EXIT_FOUND as EXIT_LEAK  # an output still holding personal information
@@ -91,7 +92,9 @@ def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB.")
 @profile_option
 @ocr_option
-def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep, pdf_mode, include, exclude, profile):
+@ner_option
+def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep, pdf_mode, include, exclude, profile,
+           ner):
     """Write redacted copies of files, each in its own format, and verify them.
 
     \b
@@ -115,9 +118,12 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
         if profile is not None:
             from ..profiles import ProfileRedactor
 
-            redactor = ProfileRedactor(profile, key=key, min_confidence=min_confidence)
+            redactor = ProfileRedactor(profile, key=key, min_confidence=min_confidence,
+                                       scanner=_scanner(profile=profile, min_confidence=min_confidence, ner=ner,
+                                                        conform=True))
         else:
-            redactor = Redactor(strategy, types=types, key=key, min_confidence=min_confidence, **opts)
+            scanner: Scanner = _scanner(types=types or None, min_confidence=min_confidence, ner=ner)
+            redactor = Redactor(strategy, types=types or None, key=key, scanner=scanner, **opts)
     except (KeyMissingError, ValueError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
     from ..profiles import leftovers, prepare_document

@@ -94,10 +94,17 @@ def scan_options(f):
     return f
 
 
+def ner_option(f):
+    """``--ner/--no-ner``: the learned name stage (default: used when the ``ner`` extra is installed)."""
+    return click.option("--ner/--no-ner", default=None,
+                        help='The learned name stage for prose (default: on when "piiscan-cn[ner]" is installed).')(f)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @scan_options
 @ocr_option
+@ner_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
               help="Output format.")
 @click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")
@@ -107,8 +114,8 @@ def scan_options(f):
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask); paths must be readable on every worker.")
 @profile_option
-def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, fmt, show_values, progress,
-         engine, scheduler, profile):
+def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_symlinks, jobs, ner, fmt, show_values,
+         progress, engine, scheduler, profile):
     """Scan files and folders for personal information.
 
     \b
@@ -117,12 +124,7 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
       piiscan scan exports/ --format jsonl --types CN_RESIDENT_ID,CN_MOBILE
     Values are masked in every format unless --show-values is given.
     """
-    if profile is not None:
-        from ..profiles import scanner_for
-
-        scanner = scanner_for(profile, types=types, min_confidence=min_confidence)
-    else:
-        scanner = Scanner(types=types, min_confidence=min_confidence)
+    scanner = _scanner(profile=profile, types=types, min_confidence=min_confidence, ner=ner)
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
     out = sys.stdout
     # JSON and JSONL are written file by file as results come in, each result
@@ -154,6 +156,22 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
             for line in _jsonl_lines(r, tally, show_values):
                 out.write(line + "\n")
     sys.exit(tally.exit_code())
+
+
+def _scanner(profile=None, **kwargs) -> Scanner:
+    """A scanner (a profile's, when one is given), or exit 2 with the reason when ``--ner`` asks for a
+    stage that is not installed."""
+    from ..ner import NotInstalled
+
+    try:
+        if profile is not None:
+            from ..profiles import scanner_for
+
+            return scanner_for(profile, **kwargs)
+        return Scanner(**kwargs)
+    except NotInstalled as exc:
+        click.echo(f"piiscan: error: {exc}", err=True)
+        sys.exit(2)
 
 
 def _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress) -> Iterator[FileResult]:

@@ -13,6 +13,11 @@ Keys are validated: a misspelt key is an error, not a silently weaker gate.
 True
 >>> GateConfig.from_dict({"allow": ["13800138000"]}).policy_for("a.txt").allows("CN_MOBILE", "+86 138 0013 8000")
 True
+
+``ner = true|false`` chooses the learned name stage (default: used when the
+``ner`` extra is installed). A name only the model found (evidence
+``model:lac`` alone) is reported but does not block unless
+``model-names = "block"`` (see :meth:`Policy.blocks_finding`).
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import validators
-from ..finding import ENTITY_TYPES
+from ..finding import ENTITY_TYPES, Finding
 from ..files import glob_match
 from ..validators import bank_card, landline, mobile, resident_id
 
@@ -132,9 +137,30 @@ class Policy:
     allowlist: Allowlist = Allowlist()
     skip: bool = False  # an override may exempt a path entirely
     inline_markers: bool = True
+    block_model_names: bool = False  # model-names = "block"
 
     def blocks(self, etype: str) -> bool:
         return etype in self.block
+
+    def blocks_finding(self, finding: Finding) -> bool:
+        """Whether ``finding`` blocks: its type blocks, and it is not a name only the model found.
+
+        Names the rules confirm (a label, a column, an ID or phone on the
+        line, a title, a role or verb) block. A name the learned stage found
+        alone is, most of the time, someone named in news-like prose (an
+        official, a journalist, a public figure): reported as a warning,
+        blocking only with ``model-names = "block"``.
+
+        >>> from piiscan.finding import Finding
+        >>> model = Finding("PERSON_NAME", 0, 2, "李四", 0.6, "person_name", evidence=("model:lac",))
+        >>> Policy().blocks_finding(model), Policy(block_model_names=True).blocks_finding(model)
+        (False, True)
+        >>> Policy().blocks_finding(Finding("PERSON_NAME", 0, 2, "李四", 0.9, "person_name", evidence=("label:户主", "model:lac")))
+        True
+        """
+        if not self.blocks(finding.type):
+            return False
+        return self.block_model_names or not model_only(finding)
 
     def allows(self, etype: str, value: str) -> bool:
         return self.allowlist.allows(value, etype)
@@ -162,16 +188,18 @@ class GateConfig:
     source: Path | None = None
     #: a disclosure profile (piiscan.profiles.Profile): its violations block, what it allows passes
     profile: Any = None
+    ner: bool | None = None  # the learned name stage: None = when installed
+    block_model_names: bool = False
 
     _KEYS = {"types", "block", "min-confidence", "include", "exclude", "allow", "inline-markers",
-             "overrides", "baseline", "profile"}
+             "overrides", "baseline", "profile", "ner", "model-names"}
     #: Keys people are likely to try, with what to do instead (still errors: no half-features).
     _NOT_GATE_KEYS = {
         "masking": "the gate has no masking settings: every report already shows values masked as "
                    "`piiscan redact` masks them by default; choose redaction strategies on the "
                    "`piiscan redact` command line",
     }
-    _OVERRIDE_KEYS = {"paths", "block", "min-confidence", "allow", "skip", "inline-markers"}
+    _OVERRIDE_KEYS = {"paths", "block", "min-confidence", "allow", "skip", "inline-markers", "model-names"}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: Path | None = None) -> "GateConfig":
@@ -194,6 +222,12 @@ class GateConfig:
         cfg.baseline = str(data.get("baseline", DEFAULT_BASELINE))
         if "profile" in data:
             cfg.profile = _profile(data["profile"], source, f"{where}: profile")
+        if "ner" in data:
+            if not isinstance(data["ner"], bool):
+                raise ConfigError(f"{where}: ner must be true or false")
+            cfg.ner = data["ner"]
+        if "model-names" in data:
+            cfg.block_model_names = _model_names(data["model-names"], f"{where}: model-names")
         overrides = data.get("overrides", [])
         if not isinstance(overrides, list):
             raise ConfigError(f"{where}: overrides must be an array of tables ([[tool.piiscan.overrides]])")
@@ -216,6 +250,8 @@ class GateConfig:
                 settings["skip"] = bool(o["skip"])
             if "inline-markers" in o:
                 settings["inline_markers"] = bool(o["inline-markers"])
+            if "model-names" in o:
+                settings["block_model_names"] = _model_names(o["model-names"], f"{w}.model-names")
             cfg.overrides.append(Override(tuple(_strings(o["paths"], f"{w}.paths")), settings))
         return cfg
 
@@ -233,6 +269,7 @@ class GateConfig:
             min_confidence=self.min_confidence,
             allowlist=self.allowlist,
             inline_markers=self.inline_markers,
+            block_model_names=self.block_model_names,
         )
         for o in self.overrides:
             if any(path_matches(rel_path, g) for g in o.paths):
@@ -320,6 +357,17 @@ def _types(value: Any, where: str) -> list[str]:
     if unknown:
         raise ConfigError(f"{where}: unknown type(s) {', '.join(unknown)}; known: {', '.join(ENTITY_TYPES)}")
     return types
+
+
+def model_only(finding: Finding) -> bool:
+    """Whether a finding's only evidence is a model's (``model:lac``)."""
+    return bool(finding.evidence) and all(e.startswith("model:") for e in finding.evidence)
+
+
+def _model_names(value: Any, where: str) -> bool:
+    if value not in ("block", "warn"):
+        raise ConfigError(f'{where} must be "block" or "warn"')
+    return value == "block"
 
 
 def _confidence(value: Any, where: str) -> float:

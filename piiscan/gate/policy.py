@@ -16,7 +16,7 @@ from ..readers.text import NEWLINE as _NEWLINE  # the same line split files.loca
 from ..scanner import Scanner
 from . import git
 from .baseline import Baseline
-from .config import GateConfig, path_matches
+from .config import GateConfig, model_only, path_matches
 
 BLOCKING, WARNING, BASELINED, ALLOWED = "blocking", "warning", "baselined", "allowed"
 INLINE_MARKER = "piiscan:allow"
@@ -282,12 +282,17 @@ def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
             elif matcher is not None and matcher.accepts(f):
                 result.verdicts.append(Verdict(f, BASELINED, "baseline"))
             elif isinstance(f, ProfileFinding):  # a disclosure profile decides: its rule, its source
-                result.verdicts.append(Verdict(f, BLOCKING) if f.violation is not None
-                                       else Verdict(f, ALLOWED, f"profile rule {f.allowed_by}"))
-            elif policy.blocks(f.type):
+                if f.violation is None:
+                    result.verdicts.append(Verdict(f, ALLOWED, f"profile rule {f.allowed_by}"))
+                elif policy.block_model_names or not model_only(f):
+                    result.verdicts.append(Verdict(f, BLOCKING))
+                else:
+                    result.verdicts.append(Verdict(f, WARNING, "a name only the learned stage found"))
+            elif policy.blocks_finding(f):
                 result.verdicts.append(Verdict(f, BLOCKING))
             else:
-                result.verdicts.append(Verdict(f, WARNING, "type does not block"))
+                result.verdicts.append(Verdict(f, WARNING, "type does not block" if not policy.blocks(f.type)
+                                               else "name found by the model alone (model-names = \"block\" to block)"))
     return result
 
 
@@ -295,8 +300,9 @@ def scanner_for(config: GateConfig) -> Scanner:
     if config.profile is not None:
         from ..profiles import scanner_for as profile_scanner
 
-        return profile_scanner(config.profile, types=config.types, min_confidence=config.scanner_min_confidence())
-    return Scanner(types=config.types, min_confidence=config.scanner_min_confidence())
+        return profile_scanner(config.profile, types=config.types, min_confidence=config.scanner_min_confidence(),
+                               ner=config.ner)
+    return Scanner(types=config.types, min_confidence=config.scanner_min_confidence(), ner=config.ner)
 
 
 class Scanned(list):

@@ -60,8 +60,9 @@ def detectors_for(profile: Profile, *, conform: bool = False) -> list[Detector]:
 
 
 def scanner_for(profile: Profile, *, types=None, min_confidence: float | None = None,
-                conform: bool = False) -> Scanner:
-    return Scanner(types=types, min_confidence=min_confidence, detectors=detectors_for(profile, conform=conform))
+                conform: bool = False, ner: bool | None = None) -> Scanner:
+    return Scanner(types=types, min_confidence=min_confidence, detectors=detectors_for(profile, conform=conform),
+                   ner=ner)
 
 
 class ProfileRedactor(Redactor):
