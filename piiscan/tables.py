@@ -7,9 +7,14 @@ goes through :func:`scan_table`:
 2. each column is classified from its header (``patterns/column_headers.toml``)
    and from a sample of its values (the share of cells that validate as one type);
 3. every cell of a column is scanned with the column's header as ``label`` — so a
-   non-Luhn account number under 银行账号 or a bare 张三 under 姓名 is reported —
-   while known non-personal columns (序号, 补贴金额, 出厂编号, 型号, 购机日期) are
-   not scanned at all unless their values say otherwise;
+   non-Luhn account number under 银行账号 or a bare 张三 under 姓名 is reported.
+   Known non-personal columns (序号, 备注, 编号, 补贴金额, 出厂编号, 购机日期) are
+   scanned too, for what their header cannot hide: a value that validates on
+   its own (a checksum-valid ID, an allocated mobile, a Luhn card, a landline
+   with its area code) or that the cell itself labels (备注: 联系电话138…).
+   What only context would report there (a bare name, an address-shaped
+   phrase, an account number) loses :data:`NOT_PERSONAL_PENALTY` of its
+   confidence;
 4. findings carry ``row`` (1-based data row: the first row under the header is 1),
    ``column`` (the header text) and the table's ``sheet``/``page``.
 
@@ -51,9 +56,15 @@ VALUE_SHARE = 0.5  # share of sampled cells that must hold one type to classify 
 OVERRIDE_SHARE = 0.8  # share needed to scan a column whose header says it is not personal
 OVERRIDE_MIN_CELLS = 3
 # Types whose values validate by a checksum or their shape: only these may
-# override a "non-personal" header. Not mobiles: an amount or serial such as
-# 13800138000 under 补贴金额 is a number, not a phone.
+# classify a whole "non-personal" column as personal. Not mobiles: a column
+# of serials such as 13800138000 under 出厂编号 is not a phone column (each
+# cell that validates as a mobile is still reported, see below).
 _SELF_VALIDATING = frozenset({CN_RESIDENT_ID, BANK_CARD, EMAIL_ADDRESS})
+#: Confidence lost, under a header that says "not personal", by a finding that
+#: neither validates on its own nor is labelled in the cell itself.
+NOT_PERSONAL_PENALTY = 0.3
+# Evidence that a finding stands on its own (see ``Finding.evidence``).
+_VALIDATES = frozenset({"checksum", "luhn", "segment", "area-code"})
 
 # A line break inside a cell, with the blanks around it: a wrapped value (身份证\n号码).
 _WRAP = regex.compile(r"\s*\n\s*")
@@ -374,6 +385,46 @@ def _label_for(col: ColumnClass) -> str:
     return f"{col.column} {canonical}"
 
 
+#: Same-length numbers a non-personal column needs before its validating
+#: share can tell chance from a misplaced column of personal numbers.
+CHANCE_MIN_CELLS = 5
+CHANCE_SHARE = 0.5
+CHANCE_CONFIDENCE = 0.3  # what a number that validates there by chance is left with
+_NOT_DIGITS = regex.compile(r"[^0-9０-９Xx]")
+
+
+def _digits(value: str) -> str:
+    return _NOT_DIGITS.sub("", value)
+
+
+def _chance_lengths(c: int, sample: Sequence[Sequence[Any]], scanner) -> frozenset[int]:
+    """Digit lengths at which the numbers of column ``c`` validate only by chance.
+
+    A column of serials (出厂编号 2020123456789012 …) has many numbers of one
+    length; if fewer than half of them validate (Luhn passes one random
+    number in ten), those that do are chance, not cards.
+    """
+    by_length: Counter[int] = Counter()
+    valid: Counter[int] = Counter()
+    seen = 0
+    for row in sample:
+        if c >= len(row):
+            continue
+        text, _ = cell_text(row[c])
+        if not text or _NOT_DIGITS.sub("", text) != text.replace(" ", "").replace("-", ""):
+            continue  # only cells that are one number
+        digits = _digits(text)
+        if len(digits) < 10:
+            continue
+        seen += 1
+        by_length[len(digits)] += 1
+        if any(e in _VALIDATES for f in scanner.scan(text) for e in f.evidence):
+            valid[len(digits)] += 1
+        if seen >= SAMPLE_CELLS:
+            break
+    return frozenset(n for n, k in by_length.items() if k >= CHANCE_MIN_CELLS and valid[n] < CHANCE_SHARE * k)
+
+
 #: Rows read before a streamed table's columns are classified (see :class:`Table`).
 STREAM_HEAD_ROWS = 10_000
 _BATCH_ROWS = 10_000
@@ -401,12 +452,13 @@ class TableScan:
         # What each scanned column's class implies, worked out once for all its cells.
         self._plan = []
         for col in self.classes:
-            if col.source == "non-personal":
-                continue
             lost_ok = (col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
                        and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence)
             col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
-            self._plan.append((col, _label_for(col), lost_ok, col_types))
+            # Under a non-personal header: the digit lengths at which this
+            # column's own numbers validate only by chance (None: not such a column).
+            quiet = _chance_lengths(col.index, sample, scanner) if col.source == "non-personal" else None
+            self._plan.append((col, _label_for(col), lost_ok, col_types, quiet))
         self._cells: Counter[int] = Counter()
         self._hits: Counter[int] = Counter()
         # Columns repeat their values (村组, 开户银行, 机具品目): a value is
@@ -418,7 +470,7 @@ class TableScan:
         findings: list[Finding] = []
         scan, loc, width, memo = self.scanner.scan, self.location, len(self.header), self._memo
         for r, row in enumerate(rows, first_row):
-            for col, label, lost_ok, col_types in self._plan:
+            for col, label, lost_ok, col_types, quiet in self._plan:
                 c = col.index
                 if c >= len(row):
                     continue
@@ -436,6 +488,8 @@ class TableScan:
                 found = memo.get(key)
                 if found is None:
                     found = scan(text, label=label)
+                    if quiet is not None:
+                        found = self._not_personal(found, quiet)
                     if len(memo) >= _MEMO_CELLS:
                         memo.clear()
                     memo[key] = found
@@ -451,6 +505,30 @@ class TableScan:
                     where = {**loc, "row": r, "column": f"列{c + 1}"}
                     findings.extend(f.with_location(**where) for f in scan(text))
         return findings
+
+    def _not_personal(self, found: list[Finding], chance: frozenset[int]) -> list[Finding]:
+        """Findings of a cell under a non-personal header: what stands on its own
+        stays; what only context reported loses :data:`NOT_PERSONAL_PENALTY`.
+
+        A number that validates stands on its own unless the column is full of
+        numbers of its length that mostly do not (``chance``): among random
+        16-digit serials one in ten passes Luhn.
+        """
+        kept = []
+        for f in found:
+            labelled = any(e.startswith("label:") for e in f.evidence)
+            validates = any(e in _VALIDATES for e in f.evidence)
+            by_chance = validates and len(_digits(f.value)) in chance
+            if f.type == EMAIL_ADDRESS or labelled or (validates and not by_chance):
+                kept.append(f)
+                continue
+            if by_chance:
+                confidence = min(f.confidence, CHANCE_CONFIDENCE)
+            else:
+                confidence = round(f.confidence - NOT_PERSONAL_PENALTY, 2)
+            if confidence >= self.scanner.min_confidence:
+                kept.append(replace(f, confidence=confidence))
+        return kept
 
     def column_classes(self) -> list[ColumnClass]:
         """The column classes; for header-classified columns the share is what was actually found."""
