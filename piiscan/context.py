@@ -63,7 +63,8 @@ class Context:
                 return frozenset(), None, None
             word = _label_word(label)
             return (self.kinds[word.lower()] if word else frozenset()), (word or label), "label"
-        return self.kinds[hit.group().lower()], hit.group(), "text"
+        word = hit.group()
+        return self.kinds[word.lower()], word, "text"
 
 
 @functools.lru_cache(maxsize=4096)

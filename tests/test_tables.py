@@ -222,3 +222,40 @@ def test_non_personal_header_lowers_what_only_context_reports(rng):
     quiet, _ = scan_table(Table([[addr]], header=["备注"]), low)
     assert loud and (not quiet or quiet[0].confidence < loud[0].confidence)
 
+
+
+def test_redaction_follows_the_non_personal_scan(rng, tmp_path):
+    # What the scan reports under 备注 and 编号 the redacted copy no longer shows;
+    # what it leaves (serials, amounts) stays as it was.
+    from piiscan import redact_dataframe, redact_file, scan_file
+
+    ident, mobile = synth.resident_id_number(rng), synth.mobile_number(rng)
+    serials = ["".join(str(rng.randrange(10)) for _ in range(16)) for _ in range(12)]
+    df = pd.DataFrame({"编号": [ident] + serials[:11], "备注": [f"联系电话{mobile}"] + ["已核实"] * 11,
+                       "出厂编号": serials, "补贴金额": [18000] * 12})
+    out = redact_dataframe(df)
+    assert ident not in out["编号"].tolist() and out["编号"][0].startswith(ident[:6])
+    assert mobile not in out["备注"][0] and out["备注"][0].startswith("联系电话")
+    assert out["编号"].tolist()[1:] == serials[:11] and out["出厂编号"].tolist() == serials
+    assert out["补贴金额"].tolist() == [18000] * 12
+
+    src = tmp_path / "table.csv"
+    df.to_csv(src, index=False)
+    dst = tmp_path / "out" / "table.csv"
+    redact_file(src, dst)
+    text = dst.read_text(encoding="utf-8")
+    assert ident not in text and mobile not in text and all(s in text for s in serials)
+    assert [f for f in scan_file(dst) if f.type in ("CN_RESIDENT_ID", "CN_MOBILE")] == []
+
+
+def test_serials_that_pass_luhn_by_chance_stay_quiet(rng, scanner):
+    # A column of 16-digit factory serials: about one in ten passes Luhn (and
+    # the prefix list); those are chance, not cards.
+    serials = ["".join(str(rng.randrange(10)) for _ in range(16)) for _ in range(60)]
+    lucky = [s for s in serials if bank_card.is_valid(s)]
+    assert lucky  # the test means something only if some pass
+    findings, _ = scan_table(Table([[s] for s in serials], header=["出厂编号"]), scanner)
+    assert findings == []
+    # A column where every number validates is no column of serials: reported.
+    findings, _ = scan_table(Table([[s] for s in lucky], header=["出厂编号"]), scanner)
+    assert {f.value for f in findings} == set(lucky)

@@ -122,8 +122,11 @@ _SHORT_TEXT = 160  # a text of one line: a table cell, a field, a heading
 # comma, which some Chinese prose uses between its clauses.
 _FIELD_START = re.compile(r"[ \t\u3000;|]+")
 _DIGIT_SOON = re.compile(r"[0-9０-９]")
-_COLON = re.compile(r"[:：]")
 _BLANKS = re.compile(r"[ \t\u3000]*")
+_DASH = re.compile("[-－]")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_THREE_PART = re.compile(
+    rf"(?!{_DATE})[0-9０-９]{{1,4}}[-－][0-9０-９]{{1,4}}[-－][0-9０-９]{{1,5}}(?![0-9０-９平米元万%])")
 # Confidence by shape (see the module docstring); named so the rules read.
 LABELLED, LABELLED_RICH = 0.9, 0.95
 FULL, PLACE_STANDALONE, ADMIN_VILLAGE, ADMIN_PLACE = 0.9, 0.75, 0.7, 0.45
@@ -157,7 +160,7 @@ class _Grammar:
     estate_name: "regex.Pattern[str]"  # a name right before a number: an estate without a suffix
     context: "regex.Pattern[str]"
     strong_label: "regex.Pattern[str]"
-    label_ends: frozenset[str]
+    label_colon: "re.Pattern[str]"
     labels: frozenset[str]
     org: "regex.Pattern[str]"
     public_end: "regex.Pattern[str]"
@@ -169,6 +172,7 @@ class _Grammar:
     tail_stop: "regex.Pattern[str]"
     openers: frozenset[str]
     empty: frozenset[str]
+    not_a_name: "re.Pattern[str]"  # characters no estate name holds: 该小区共有12栋 is a count
 
 
 @functools.lru_cache(maxsize=None)
@@ -211,7 +215,7 @@ def _compiled() -> _Grammar:
     # (：河南信阳新县… must not become 阳新县…, another county), then any
     # chain (户籍地江西省…), then none: an address that starts at the township.
     edge = rf"(?<![[{_HAN}]--[{function}]])"
-    left = rf"(?:{edge}(?P<admin>{chain})|(?P<admin>{chain})|(?<!{name}))"
+    left = rf"(?:{edge}(?P<admin>{chain})[-－_]?|(?P<admin>{chain})[-－_]?|(?<!{name}))"
     core = regex.compile(rf"{left}(?P<sub>{sub})", regex.V1 | regex.REVERSE)
     # An estate named without a suffix is recognised by the building or unit
     # number after it (镇海区金色水岸12幢306室): matched leftwards from that number.
@@ -264,7 +268,7 @@ def _compiled() -> _Grammar:
         rf"(?!{_DATE}){alnum}[-－—_#]{{1,2}}[{_LATIN}]?[0-9０-９]{{3,6}}[{_LATIN}]?(?!{measure})",
         rf"[{_LATIN}](?:座|栋|幢|区|楼|单元)",  # A座
         # a cross road (…北路与新芜路交汇处)
-        rf"[与和]?(?:{_NUM}号?|{tname}{{1,8}}?){_alternation(comp['road'])}(?:{_NUM}(?:号院|号|弄|巷)?)?",
+        rf"[与和]?(?:{_NUM}号?|{tname}{{1,8}}?){_alternation(comp['road'])}(?P<roadno>{_NUM}(?:号院|号|弄|巷)?)?",
         rf"{tname}{{1,12}}?{_alternation(tail_data['place_suffixes'])}",  # 美保工具电商中心
     ]
     # Shops and offices (…工业区超达阀门厂), landmark words (…超市对面) and bare
@@ -304,17 +308,20 @@ def _compiled() -> _Grammar:
     return _Grammar(
         core=core, building=building, admin_before=admin_before, anchor=anchor, guarded=guarded,
         unit_anchor=unit_anchor, unit_check=unit_check, tail=tail, estate_name=estate_name, context=context, strong_label=strong_label,
-        label_ends=frozenset(w[-1] for w in strong), labels=labels, org=org,
+        label_colon=re.compile(f"[{''.join(sorted({w[-1] for w in strong}))}][ \\t\u3000]*[:：]"), labels=labels, org=org,
         public_end=public_end, numbered=numbered, markers=markers, house=house_re,
         assist=re.compile(_alternation(tail_data["assist"])), prose=re.compile(_alternation(tail_data["prose"])),
         tail_stop=re.compile(f"[{tail_stop}]"), openers=frozenset(comp["name_openers"]),
-        empty=frozenset(tail_data["empty"]),
+        empty=frozenset(tail_data["empty"]), not_a_name=re.compile(f"[{re.escape(comp['not_estate_chars'])}]"),
     )
 
 
 def _parts(tail: "regex.Match[str] | None") -> int:
-    """Address parts a tail holds: its tokens, a building-unit-room number counting twice."""
-    return len(tail.captures("tok")) + len(tail.captures("tri")) if tail is not None else 0
+    """Address parts a tail holds: its tokens, a building-unit-room number or a road
+    with its number counting twice."""
+    if tail is None:
+        return 0
+    return len(tail.captures("tok")) + len(tail.captures("tri")) + len(tail.captures("roadno"))
 
 
 def _admin_names(chain: str) -> int:
@@ -431,22 +438,42 @@ class AddressDetector:
         # is the tail's, not a new estate's.
         named = sorted((c.start, c.end) for c in cores)
         i, reach = 0, -2
-        for a in g.unit_anchor.finditer(text):
-            u = g.unit_check.match(text, max(0, a.start() - 6), a.end())
-            if u is None:
-                continue
-            pos = u.start()
+        for pos, u_end in self._unit_numbers(text):
             while i < len(named) and named[i][0] <= pos:
                 reach = max(reach, named[i][1])
                 i += 1
             if pos <= reach + 1:
-                reach = max(reach, u.end())
+                reach = max(reach, u_end)
                 continue
             m = g.building.match(text, max(0, pos - _BEFORE), pos)
-            if m is not None and m.start("sub") < m.end("sub"):
+            if m is not None and m.start("sub") < m.end("sub") and not g.not_a_name.search(m.group("sub")):
                 cores.append(self._left_edge(text, _Span(m.start(), m.end(), m.group("admin") or "", building=True)))
-                reach = u.end()
+                reach = u_end
         return cores
+
+    def _unit_numbers(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the building and unit numbers in ``text``, left to right:
+        12幢, 3号楼, 2单元, 301室 and the three-part 7-9-707 (not a date)."""
+        g = self._g
+        found = []
+        for a in g.unit_anchor.finditer(text):
+            u = g.unit_check.match(text, max(0, a.start() - 6), a.end())
+            if u is not None:
+                found.append((u.start(), u.end()))
+        if "-" in text or "－" in text:
+            last = -1
+            for d in _DASH.finditer(text):
+                s = d.start()
+                while s > 0 and s > d.start() - 4 and text[s - 1] in _DIGITS:
+                    s -= 1
+                if s <= last or s == d.start() or (s and text[s - 1] in _DIGITS):
+                    continue
+                m = _THREE_PART.match(text, s)
+                if m is not None:
+                    found.append((s, m.end()))
+                    last = m.end()
+            found.sort()
+        return found
 
     def _clauses(self, text: str, cores: list[_Span]) -> list[_Span]:
         """Clauses of short lines that open with an administrative name or hold a number.
@@ -459,6 +486,7 @@ class AddressDetector:
         g = self._g
         out: list[_Span] = []
         taken = {c.start for c in cores} | {c.start - 1 for c in cores}
+        starts = sorted(c.start for c in cores)
         lo = 0
         lines = text.split("\n")  # faster than a multiline regex over the whole text
         longest = _SHORT_LINE if len(lines) > 1 else _SHORT_TEXT
@@ -467,7 +495,10 @@ class AddressDetector:
             if not 2 <= hi - lo <= longest:
                 lo = hi + 1
                 continue
-            positions = [lo] + [m.end() for m in _FIELD_START.finditer(text, lo, hi)]
+            if " " in line or "\t" in line or "\u3000" in line or ";" in line or "|" in line:
+                positions = [lo] + [m.end() for m in _FIELD_START.finditer(text, lo, hi)]
+            else:
+                positions = [lo]
             lo = hi + 1
             for pos in positions:
                 if pos >= hi or pos in taken:
@@ -482,6 +513,9 @@ class AddressDetector:
                     if name is not None:
                         t = g.tail.match(text, name.end(), min(hi, name.end() + _TAIL_MAX))
                 end = t.end() if t is not None else rest
+                k = bisect.bisect_left(starts, pos)
+                if rest == pos and k < len(starts) and starts[k] < end:
+                    continue  # a named core inside finds its own start (户主王五现住于鳌溪镇…)
                 if end > pos:
                     out.append(_Span(pos, end, text[pos:rest], named=False,
                                      core_end=rest, tokens=_parts(t)))
@@ -697,11 +731,8 @@ class AddressDetector:
         ordered = sorted((f.start, f.end) for f in found)
         starts = [a for a, _ in ordered]
         ends = list(itertools.accumulate((b for _, b in ordered), max))
-        for colon in _COLON.finditer(text):
-            before = text[colon.start() - 1] if colon.start() else ""
-            if before not in g.label_ends and not before.isspace():
-                continue  # 手机：, 身份证号：: not an address field
-            m = g.strong_label.match(text, max(0, colon.start() - 12), colon.start())
+        for colon in g.label_colon.finditer(text):
+            m = g.strong_label.match(text, max(0, colon.start() - 12), colon.start() + 1)
             if m is None:
                 continue
             start = _BLANKS.match(text, colon.end()).end()

@@ -49,7 +49,7 @@ import regex
 from .. import context as context_words
 from .. import regions
 from ..finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, Finding
-from ..validators import InvalidNumber, bank_card, landline, mobile, resident_id, strip_separators
+from ..validators import FULLWIDTH, InvalidNumber, bank_card, landline, mobile, resident_id
 from . import DIGIT
 
 D = "[0-9０-９]"
@@ -81,10 +81,13 @@ _MONEY_BEFORE = regex.compile(r"[¥￥$]\s*$")
 
 _REGEX = re.compile(PATTERN)
 _NEGATIVE = "-"
-# Separators the validators' ``strip_separators`` does not know.
-_MORE_SEPARATORS = str.maketrans("", "", "\u00a0\u202f—–‐‑−")
+# A candidate's digits in one translation: full-width to ASCII, every
+# separator (blanks, hyphens and dashes of all widths, brackets, plus) dropped;
+# what ``strip_separators`` does, and the dashes it does not know.
+_COMPACT = {**FULLWIDTH, **{ord(c): None for c in " -()+\t\u3000－（）＋\u00a0\u202f—–‐‑−"}}
 # Characters that split a number without showing.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_HIDDEN = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{_HIDDEN}]")
 # What validates a value on its own: no context word or column needed.
 _SELF_VALIDATING = frozenset({"checksum", "luhn", "segment", "area-code"})
 
@@ -99,7 +102,8 @@ class NumberDetector:
         self._context = context_words.load()
 
     def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
-        if _INVISIBLE.search(text) is None:
+        # ``in`` per character beats one regex search over the whole text (6x).
+        if not any(c in text for c in _HIDDEN):
             for m in _REGEX.finditer(text):
                 finding = self.classify(m, text, label)
                 if finding is not None:
@@ -123,9 +127,11 @@ class NumberDetector:
             if f is None:
                 continue
             start, end = original(f.start), original(f.end - 1) + 1
-            value = text[start:end]
-            if value != f.value:
-                f = replace(f, start=start, end=end, value=value).with_evidence("invisible")
+            if (start, end) != (f.start, f.end):
+                value = text[start:end]
+                f = replace(f, start=start, end=end, value=value)
+                if any(c in value for c in _HIDDEN):
+                    f = f.with_evidence("invisible")
             yield f
 
     def classify(self, m: "re.Match[str]", text: str, label: str | None) -> Finding | None:
@@ -141,7 +147,7 @@ class NumberDetector:
             value_digits = value[: m.start("ext") - start]  # the extension is not validated
         else:
             value_digits = value
-        digits = strip_separators(value_digits.translate(_MORE_SEPARATORS)).upper()
+        digits = value_digits.translate(_COMPACT).upper()
         for etype, detector, confidence, why in _candidates(shape, digits, ctx):
             if negative and not (where == "label" and why in _SELF_VALIDATING):
                 # A negative word beside the value (订单号：…) hides it; a
