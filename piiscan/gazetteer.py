@@ -212,3 +212,9 @@ def longest_name_at(text: str, pos: int, end: int | None = None) -> int:
             best = i
     return best
 
+
+@functools.lru_cache(maxsize=None)
+def first_characters() -> frozenset[str]:
+    """Characters an administrative name can start with: a cheap test before :func:`longest_name_at`."""
+    return frozenset(_prefix_trie())
+

@@ -249,7 +249,7 @@ def _compiled() -> _Grammar:
     # every position: 14 MB/s), then checked right to left.
     # (An estate numbered 7-9-707 with no suffix at all is left to the clause
     # step: it stands alone in practice, and dashes are everywhere in text.)
-    unit_anchor = re.compile(r"[栋幢元室楼]")
+    unit_anchor = re.compile(r"[栋幢元室楼\-－]")
     unit_check = regex.compile(
         r"(?<![0-9０-９])(?:[0-9０-９]{1,4}(?:号楼|栋|幢|单元)|[0-9０-９]{2,5}室)", regex.V1 | regex.REVERSE)
 
@@ -437,9 +437,10 @@ class AddressDetector:
         # a number right after a core (or after the unit before it, 3幢|2单元)
         # is the tail's, not a new estate's.
         named = sorted((c.start, c.end) for c in cores)
+        n_named = len(named)
         i, reach = 0, -2
         for pos, u_end in self._unit_numbers(text):
-            while i < len(named) and named[i][0] <= pos:
+            while i < n_named and named[i][0] <= pos:
                 reach = max(reach, named[i][1])
                 i += 1
             if pos <= reach + 1:
@@ -453,26 +454,35 @@ class AddressDetector:
 
     def _unit_numbers(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of the building and unit numbers in ``text``, left to right:
-        12幢, 3号楼, 2单元, 301室 and the three-part 7-9-707 (not a date)."""
+        12幢, 3号楼, 2单元, 301室 and the three-part 7-9-707 (not a date).
+
+        One pass over a one-character class (what ``re`` skips to fastest)
+        finds their last characters and the dashes; each hit is checked there.
+        """
         g = self._g
+        check = g.unit_check.match
         found = []
+        last = -1
         for a in g.unit_anchor.finditer(text):
-            u = g.unit_check.match(text, max(0, a.start() - 6), a.end())
-            if u is not None:
-                found.append((u.start(), u.end()))
-        if "-" in text or "－" in text:
-            last = -1
-            for d in _DASH.finditer(text):
-                s = d.start()
-                while s > 0 and s > d.start() - 4 and text[s - 1] in _DIGITS:
+            at = a.start()
+            ch = text[at]
+            if ch == "-" or ch == "－":
+                s = at
+                while s > 0 and s > at - 4 and text[s - 1] in _DIGITS:
                     s -= 1
-                if s <= last or s == d.start() or (s and text[s - 1] in _DIGITS):
+                if s <= last or s == at or (s and text[s - 1] in _DIGITS):
                     continue
                 m = _THREE_PART.match(text, s)
                 if m is not None:
                     found.append((s, m.end()))
                     last = m.end()
-            found.sort()
+                continue
+            # 元 and 楼 count only in 单元 and 号楼 (not 万元, 大楼): tested before the regex.
+            if (ch == "元" and text[at - 1:at] != "单") or (ch == "楼" and text[at - 1:at] != "号"):
+                continue
+            u = check(text, max(0, at - 6), at + 1)
+            if u is not None:
+                found.append((u.start(), u.end()))
         return found
 
     def _clauses(self, text: str, cores: list[_Span]) -> list[_Span]:
@@ -484,6 +494,7 @@ class AddressDetector:
         it closes as an address would.
         """
         g = self._g
+        first = gazetteer.first_characters() | {"中"}
         out: list[_Span] = []
         taken = {c.start for c in cores} | {c.start - 1 for c in cores}
         starts = sorted(c.start for c in cores)
@@ -499,12 +510,13 @@ class AddressDetector:
                 positions = [lo] + [m.end() for m in _FIELD_START.finditer(text, lo, hi)]
             else:
                 positions = [lo]
+            digits = _DIGIT_SOON.search(text, lo, hi) is not None
             lo = hi + 1
             for pos in positions:
                 if pos >= hi or pos in taken:
                     continue
-                rest = _admin_chain_end(text, pos, hi)
-                if rest == pos and _DIGIT_SOON.search(text, pos, min(hi, pos + _CLAUSE_MAX)) is None:
+                rest = _admin_chain_end(text, pos, hi) if text[pos] in first else pos
+                if rest == pos and not (digits and _DIGIT_SOON.search(text, pos, min(hi, pos + _CLAUSE_MAX))):
                     continue
                 t = g.tail.match(text, rest, min(hi, rest + _TAIL_MAX))
                 if t is None:
