@@ -95,7 +95,7 @@ _TOWN_GUARD = {"镇": r"(?<![城乡集重小古])", "乡": r"(?<![城家故老�
 _TOWN_AHEAD = {"乡": r"(?![村镇亲土音愁情])", "镇": r"(?![长委政党])"}
 # 马村区, 新村镇, 孟村回族自治县: a 村 inside an administrative name.
 _VILLAGE_AHEAD = {"村": r"(?![区县市长委民干]|[\u4e00-\u9fff]{1,3}族自治)"}
-_VILLAGE_GUARD = {"村": r"(?<![乡农渔山全本该各每驻进])", "社区": ""}
+_VILLAGE_GUARD = {"村": r"(?<![乡农渔全本该各每驻进])", "社区": ""}
 _ROAD_GUARD = {"路": r"(?<![道公铁马思线出网套电管退销水陆进来回走熟边盘正主开条])", "街": r"(?<![上逛老商步购])",
                "公路": r"(?<![速道级省国县乡村])"}
 _ROAD_AHEAD = {"路": r"(?![线径程费面透演况子数])", "街": r"(?![头坊拍舞区])"}
@@ -259,7 +259,8 @@ def _compiled() -> _Grammar:
     alnum = rf"(?:[{_LATIN}]?[0-9０-９]{{1,6}}[{_LATIN}]?)"
     cn = "[一二三四五六七八九十百零〇两]{1,4}"
     units = r"(?:号楼|单元|号院|号门|栋|幢|座|楼|层|室|号|户|房|间|排|门|区|期|弄|巷|铺|街|[Ff](?![A-Za-z]))"
-    measure = r"[年月日时分秒元角万亿千米岁次个名人天周辆台家条吨克斤亩%％.．·:：0-9０-９]"
+    # What follows a count, not a house number: years, money, people, things (3000多万元, 3项).
+    measure = r"[年月日时分秒元角万亿千米岁次个名人天周辆台家条吨克斤亩项件位张套批例起多余来倍只头匹本册篇首股%％.．·:：0-9０-９]"
     tokens = [
         rf"第?(?:{alnum}|{cn}){units}",  # 12幢, 3单元, 301室, 5楼, 三楼, 二期, 7F
         # 47-6-746, 9-1148, B6-37号; not a score (4-3), a date (2024-09-19) or its part (12-05)
@@ -283,7 +284,8 @@ def _compiled() -> _Grammar:
     estate_name = regex.compile(rf"{tname}{{2,12}}(?=[0-9０-９{_LATIN}])", regex.V1)
 
     ctx = data["context"]
-    context = regex.compile(_alternation(ctx["words"]))
+    # 住 alone is an address word (户主王五住鳌溪镇…), not in 入住, 常住, 留住.
+    context = regex.compile(_alternation(ctx["words"], {"住": r"(?<![入常留同租借保])"}))
     strong = [w for w in ctx["words"] if "址" in w or w.endswith(("地", "所", "籍贯"))]
     # An address field: 住址：, 收货地址: … found by its colon, then its word (right to left).
     strong_label = regex.compile(rf"{_alternation(strong)}[ \t\u3000]*", regex.V1 | regex.REVERSE)
@@ -295,7 +297,7 @@ def _compiled() -> _Grammar:
     # A number an address has: digits that do not count years, money or people
     # (乐安县2020年…公示 is a title), or a numbered unit or group (三组, 五号).
     numbered = re.compile(
-        r"(?<![0-9０-９])[0-9０-９]+(?![0-9０-９年月日时分秒元角万亿千米岁次个名人天周辆台家条吨克斤亩%％.．:：])|"
+        r"(?<![0-9０-９])[0-9０-９]+(?![0-9０-９年月日时分秒元角万亿千米岁次个名人天周辆台家条吨克斤亩项件位张套批例起多余来倍只头匹本册篇首股%％.．:：])|"
         + rf"{_NUM}(?:{_alternation(comp['unit'] + comp['group'] + ['弄', '巷'])})")
     # Components counted to weigh an address: named parts, numbered units, and a
     # three-part number (7-9-707: building, unit, room).
@@ -522,7 +524,7 @@ class AddressDetector:
                 if t is None:
                     # An estate named without a suffix before its numbers (世纪天成7-9-707).
                     name = g.estate_name.match(text, rest, min(hi, rest + _TAIL_MAX))
-                    if name is not None:
+                    if name is not None and not (g.prose.search(name.group()) or g.not_a_name.search(name.group())):
                         t = g.tail.match(text, name.end(), min(hi, name.end() + _TAIL_MAX))
                 end = t.end() if t is not None else rest
                 k = bisect.bisect_left(starts, pos)
