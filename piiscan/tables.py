@@ -32,6 +32,7 @@ import functools
 import itertools
 import math
 import numbers
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
@@ -100,9 +101,12 @@ class ColumnClass:
     confidence: float
     source: str  # "header", "values", "header+values", "non-personal", "unknown"
     note: str | None = None
+    #: Digit lengths at which this column's numbers validate only by chance (see
+    #: :class:`_ChanceCount`); worked out for non-personal columns only.
+    chance: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "chance"}
 
 
 # --- headers -------------------------------------------------------------
@@ -327,11 +331,15 @@ def classify_columns(header: Sequence[str], data: Sequence[Sequence[Any]], scann
             if len(texts) >= SAMPLE_CELLS:
                 break
         counts: Counter[str] = Counter()
+        numbers = _ChanceCount() if kind == NONE else None
         for text in texts:
             # Without the label: what do the values say by themselves?
             # A cell counts for a type when a finding covers most of it.
-            kinds = {f.type for f in scanner.scan(text) if (f.end - f.start) * 2 >= len(text)}
+            found = scanner.scan(text)
+            kinds = {f.type for f in found if (f.end - f.start) * 2 >= len(text)}
             counts.update(kinds)
+            if numbers is not None:
+                numbers.add(text, found)
         n = len(texts)
         value_type, value_share = (counts.most_common(1)[0] if counts else (None, 0))
         value_share = value_share / n if n else 0.0
@@ -350,7 +358,7 @@ def classify_columns(header: Sequence[str], data: Sequence[Sequence[Any]], scann
                 note = f"header {name!r} names a non-personal column but {value_share:.0%} of its values are {value_type}"
                 out.append(ColumnClass(name, c, value_type, round(value_share, 3), 0.8, "values", note))
             else:
-                out.append(ColumnClass(name, c, None, 0.0, 0.9, "non-personal"))
+                out.append(ColumnClass(name, c, None, 0.0, 0.9, "non-personal", chance=numbers.lengths()))
             continue
         if header_types:
             if value_type in header_types:
@@ -397,32 +405,44 @@ def _digits(value: str) -> str:
     return _NOT_DIGITS.sub("", value)
 
 
-def _chance_lengths(c: int, sample: Sequence[Sequence[Any]], scanner) -> frozenset[int]:
-    """Digit lengths at which the numbers of column ``c`` validate only by chance.
+_SEVEN_DIGITS = re.compile(r"(?:[0-9０-９][^0-9０-９]{0,3}){7}")
+_HAN_OR_AT = re.compile("[\u3400-\u4dbf\u4e00-\u9fff@＠]")
+
+
+def _could_stand_alone(text: str, chance: frozenset[int], chance_hides: bool) -> bool:
+    """Whether a cell under a non-personal header could hold what is reported there:
+    words that label a value, an e-mail, or a number long enough to validate
+    (7+ digits) and not of a length at which the column's numbers pass by chance."""
+    if _HAN_OR_AT.search(text) is not None:
+        return True
+    if _SEVEN_DIGITS.search(text) is None:
+        return False
+    return not (chance_hides and chance and len(_digits(text)) in chance)
+
+
+class _ChanceCount:
+    """Counts, per digit length, the one-number cells of a column and those that validate.
 
     A column of serials (出厂编号 2020123456789012 …) has many numbers of one
     length; if fewer than half of them validate (Luhn passes one random
     number in ten), those that do are chance, not cards.
     """
-    by_length: Counter[int] = Counter()
-    valid: Counter[int] = Counter()
-    seen = 0
-    for row in sample:
-        if c >= len(row):
-            continue
-        text, _ = cell_text(row[c])
-        if not text or _NOT_DIGITS.sub("", text) != text.replace(" ", "").replace("-", ""):
-            continue  # only cells that are one number
-        digits = _digits(text)
-        if len(digits) < 10:
-            continue
-        seen += 1
-        by_length[len(digits)] += 1
-        if any(e in _VALIDATES for f in scanner.scan(text) for e in f.evidence):
-            valid[len(digits)] += 1
-        if seen >= SAMPLE_CELLS:
-            break
-    return frozenset(n for n, k in by_length.items() if k >= CHANCE_MIN_CELLS and valid[n] < CHANCE_SHARE * k)
+
+    def __init__(self) -> None:
+        self.by_length: Counter[int] = Counter()
+        self.valid: Counter[int] = Counter()
+
+    def add(self, text: str, found: list[Finding]) -> None:
+        if _NOT_DIGITS.sub("", text) != text.replace(" ", "").replace("-", ""):
+            return  # only cells that are one number
+        n = len(_digits(text))
+        if n >= 10:
+            self.by_length[n] += 1
+            self.valid[n] += any(e in _VALIDATES for f in found for e in f.evidence)
+
+    def lengths(self) -> frozenset[int]:
+        return frozenset(n for n, k in self.by_length.items()
+                         if k >= CHANCE_MIN_CELLS and self.valid[n] < CHANCE_SHARE * k)
 
 
 #: Rows read before a streamed table's columns are classified (see :class:`Table`).
@@ -457,7 +477,7 @@ class TableScan:
             col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
             # Under a non-personal header: the digit lengths at which this
             # column's own numbers validate only by chance (None: not such a column).
-            quiet = _chance_lengths(col.index, sample, scanner) if col.source == "non-personal" else None
+            quiet = col.chance if col.source == "non-personal" else None
             self._plan.append((col, _label_for(col), lost_ok, col_types, quiet))
         self._cells: Counter[int] = Counter()
         self._hits: Counter[int] = Counter()
@@ -469,6 +489,7 @@ class TableScan:
         """Findings in ``rows`` (numbered from ``first_row``), row by row, left to right."""
         findings: list[Finding] = []
         scan, loc, width, memo = self.scanner.scan, self.location, len(self.header), self._memo
+        chance_hides = self.scanner.min_confidence > CHANCE_CONFIDENCE
         for r, row in enumerate(rows, first_row):
             for col, label, lost_ok, col_types, quiet in self._plan:
                 c = col.index
@@ -484,6 +505,8 @@ class TableScan:
                                                 **{**loc, "row": r, "column": col.column}))
                         self._hits[c] += 1
                     continue
+                if quiet is not None and not _could_stand_alone(text, quiet, chance_hides):
+                    continue  # 序号 1, 补贴金额 18000, a serial: nothing under this header could be reported
                 key = (c, text)
                 found = memo.get(key)
                 if found is None:

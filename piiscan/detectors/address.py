@@ -155,6 +155,7 @@ class _Grammar:
     anchor: "re.Pattern[str]"
     guarded: "re.Pattern[str]"
     unit_anchor: "re.Pattern[str]"
+    quick: "re.Pattern[str]"
     unit_check: "regex.Pattern[str]"
     tail: "regex.Pattern[str]"
     estate_name: "regex.Pattern[str]"  # a name right before a number: an estate without a suffix
@@ -250,6 +251,10 @@ def _compiled() -> _Grammar:
     # (An estate numbered 7-9-707 with no suffix at all is left to the clause
     # step: it stands alone in practice, and dashes are everywhere in text.)
     unit_anchor = re.compile(r"[栋幢元室楼\-－]")
+    # Any character an address needs somewhere: a component's last character, a
+    # unit's, a digit or a field's colon. A short text without one is skipped.
+    quick = re.compile("[" + re.escape("".join(sorted({w[-1] for w in named + comp["devzone"]})))
+                       + "栋幢元室楼号0-9０-９:：]")
     unit_check = regex.compile(
         r"(?<![0-9０-９])(?:[0-9０-９]{1,4}(?:号楼|栋|幢|单元)|[0-9０-９]{2,5}室)", regex.V1 | regex.REVERSE)
 
@@ -309,7 +314,7 @@ def _compiled() -> _Grammar:
     house_re = re.compile(rf"[0-9]+[-－][0-9]+(?:[-－][0-9]+)?|{_NUM}(?:号楼|单元|号|室|栋|幢|层|户)")
     return _Grammar(
         core=core, building=building, admin_before=admin_before, anchor=anchor, guarded=guarded,
-        unit_anchor=unit_anchor, unit_check=unit_check, tail=tail, estate_name=estate_name, context=context, strong_label=strong_label,
+        unit_anchor=unit_anchor, quick=quick, unit_check=unit_check, tail=tail, estate_name=estate_name, context=context, strong_label=strong_label,
         label_colon=re.compile(f"[{''.join(sorted({w[-1] for w in strong}))}][ \\t\u3000]*[:：]"), labels=labels, org=org,
         public_end=public_end, numbered=numbered, markers=markers, house=house_re,
         assist=re.compile(_alternation(tail_data["assist"])), prose=re.compile(_alternation(tail_data["prose"])),
@@ -393,11 +398,15 @@ class AddressDetector:
         an address (and any address-shaped span in it counts as one).
         """
         column = bool(label) and label_mentions(label, self._g.labels)
+        if not column and len(text) <= _SHORT_TEXT and self._g.quick.search(text) is None \
+                and _admin_chain_end(text, 0, len(text)) == 0:
+            return  # a table cell (张三, 轮式拖拉机) with nothing an address could be made of
         # A cell under 备注 or 编号 is free text, not an address field: nothing
         # in it stands alone as an address (an address word inside still counts).
         fielded = not (label and not column and label_not_personal(label))
         cores = self._cores(text)
-        if fielded:
+        if fielded and not column:
+            # (Under an address column the whole cell is taken when nothing is named.)
             cores += self._clauses(text, cores)
         found = [f for f in (self._judge(text, s, column, label, fielded) for s in self._merged(cores, text))
                  if f is not None]
@@ -501,7 +510,8 @@ class AddressDetector:
         taken = {c.start for c in cores} | {c.start - 1 for c in cores}
         starts = sorted(c.start for c in cores)
         lo = 0
-        lines = text.split("\n")  # faster than a multiline regex over the whole text
+        # Faster than a multiline regex over the whole text; a cell is one line.
+        lines = text.split("\n") if "\n" in text else [text]
         longest = _SHORT_LINE if len(lines) > 1 else _SHORT_TEXT
         for line in lines:
             hi = lo + len(line)

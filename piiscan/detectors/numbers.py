@@ -88,6 +88,7 @@ _COMPACT = {**FULLWIDTH, **{ord(c): None for c in " -()+\t\u3000－（）＋\u00
 # Characters that split a number without showing.
 _HIDDEN = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_HIDDEN}]")
+_HIDDEN_SET = frozenset(_HIDDEN)
 # What validates a value on its own: no context word or column needed.
 _SELF_VALIDATING = frozenset({"checksum", "luhn", "segment", "area-code"})
 
@@ -102,8 +103,9 @@ class NumberDetector:
         self._context = context_words.load()
 
     def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
-        # ``in`` per character beats one regex search over the whole text (6x).
-        if not any(c in text for c in _HIDDEN):
+        # On a long text, ``in`` per character beats one regex search (6x); on a
+        # table cell the set test is cheaper than either.
+        if _HIDDEN_SET.isdisjoint(text) if len(text) < 512 else not any(c in text for c in _HIDDEN):
             for m in _REGEX.finditer(text):
                 finding = self.classify(m, text, label)
                 if finding is not None:
