@@ -1,7 +1,7 @@
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import piiscan
@@ -181,7 +181,10 @@ SEPARATORS = st.sampled_from([" ", "-", "－", "—", "–", "\u00a0", "\u3000",
        before=st.sampled_from(["电话：", "座机 ", "联系电话（", "办公电话:"]),
        after=st.sampled_from(["", "。", "），", " 张三"]))
 def test_landline_forms_are_found_with_exact_offsets(seed, sep, brackets, wide, before, after):
-    area, local = synth.landline_number(random.Random(seed)).split("-")
+    number = synth.landline_number(random.Random(seed))
+    # synth draws local numbers the numbering plan does not allocate (021-8003…) now and then.
+    assume(landline.is_valid(number))
+    area, local = number.split("-")
     written = f"（{area}）{sep}{local}" if brackets else f"{area}{sep}{local}"
     if wide:
         written = written.translate(str.maketrans("0123456789()", "０１２３４５６７８９（）"))
