@@ -122,6 +122,7 @@ _SHORT_TEXT = 160  # a text of one line: a table cell, a field, a heading
 # comma, which some Chinese prose uses between its clauses.
 _FIELD_START = re.compile(r"[ \t\u3000;|]+")
 _DIGIT_SOON = re.compile(r"[0-9０-９]")
+_SENTENCE_MARK = re.compile("[，。；！？、]")
 _BLANKS = re.compile(r"[ \t\u3000]*")
 _DASH = re.compile("[-－]")
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
@@ -405,11 +406,14 @@ class AddressDetector:
         # in it stands alone as an address (an address word inside still counts).
         fielded = not (label and not column and label_not_personal(label))
         cores = self._cores(text)
-        if fielded and not column:
+        # A one-line text with the marks of a sentence and no field separator
+        # (most prose) has no clause that could stand alone.
+        if fielded and not column and not ("\n" not in text and _SENTENCE_MARK.search(text) is not None
+                                           and _FIELD_START.search(text) is None):
             # (Under an address column the whole cell is taken when nothing is named.)
             cores += self._clauses(text, cores)
         found = [f for f in (self._judge(text, s, column, label, fielded) for s in self._merged(cores, text))
-                 if f is not None]
+                 if f is not None] if cores else []
         if column:
             yield from self._whole_cell(text, found, label)
             return
@@ -527,6 +531,8 @@ class AddressDetector:
             for pos in positions:
                 if pos >= hi or pos in taken:
                     continue
+                if _SENTENCE_MARK.search(text, pos, hi) is not None:
+                    continue  # a clause of a sentence (…，…。) never stands alone as a field
                 rest = _admin_chain_end(text, pos, hi) if text[pos] in first else pos
                 if rest == pos and not (digits and _DIGIT_SOON.search(text, pos, min(hi, pos + _CLAUSE_MAX))):
                     continue
@@ -752,10 +758,12 @@ class AddressDetector:
     def _after_labels(self, text: str, found: list[Finding]) -> Iterator[Finding]:
         """The value after 住址：/ 收货地址 … where no component was recognised (住址：宁围佳境天城)."""
         g = self._g
-        ordered = sorted((f.start, f.end) for f in found)
-        starts = [a for a, _ in ordered]
-        ends = list(itertools.accumulate((b for _, b in ordered), max))
+        starts: list[int] | None = None
         for colon in g.label_colon.finditer(text):
+            if starts is None:
+                ordered = sorted((f.start, f.end) for f in found)
+                starts = [a for a, _ in ordered]
+                ends = list(itertools.accumulate((b for _, b in ordered), max))
             m = g.strong_label.match(text, max(0, colon.start() - 12), colon.start() + 1)
             if m is None:
                 continue
