@@ -182,7 +182,7 @@ def test_development_zones_open_the_address(scanner, address):
 def test_autonomous_areas_in_their_everyday_form(scanner):
     address = "广西省百色市隆林县新州镇平班村2组"
     assert values(scanner, address) == [address]
-    assert values(scanner, f"家住延边州龙井市东盛涌镇仁化村5组") == ["延边州龙井市东盛涌镇仁化村5组"]
+    assert values(scanner, "家住延边州龙井市东盛涌镇仁化村5组") == ["延边州龙井市东盛涌镇仁化村5组"]
 
 
 # --- standing alone ---------------------------------------------------------------------

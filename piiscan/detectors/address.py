@@ -111,20 +111,22 @@ _BOUNDARY_BEFORE = frozenset(_BOUNDARY)
 # What separates fields rather than clauses of a sentence: the ends of a line
 # or cell, white space, ASCII , ; | and tabs. Chinese prose separates its
 # clauses with full-width marks (，。；、), so an address "stands alone" —
-# a cell, a list entry, a field of a line — only between field separators.
+# a cell, a list entry, a field of a line — only between field separators
+# (and then only if the rest of its clause is no sentence, see _clause_close).
 _FIELD = " \t\r\n\u3000,;|"
 _FIELD_BEFORE = frozenset(_FIELD)
 # A line short enough to be a table row, a list entry or a form field rather
 # than a paragraph: its fields are tried as addresses standing alone.
 _SHORT_LINE = 64
 _SHORT_TEXT = 160  # a text of one line: a table cell, a field, a heading
-# Fields of a longer text start after white space, | or ; — not after an ASCII
-# comma, which some Chinese prose uses between its clauses.
+# Where the clause step tries an address that opens a field: after white
+# space, | or ; — not after every ASCII comma, which some Chinese prose uses
+# between its clauses (an address found by its components after one still
+# stands alone).
 _FIELD_START = re.compile(r"[ \t\u3000;|]+")
 _DIGIT_SOON = re.compile(r"[0-9０-９]")
 _SENTENCE_MARK = re.compile("[，。；！？、]")
 _BLANKS = re.compile(r"[ \t\u3000]*")
-_DASH = re.compile("[-－]")
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _THREE_PART = re.compile(
     rf"(?!{_DATE})[0-9０-９]{{1,4}}[-－][0-9０-９]{{1,4}}[-－][0-9０-９]{{1,5}}(?![0-9０-９平米元万%])")
