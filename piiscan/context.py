@@ -31,6 +31,22 @@ class Context:
         characters after; falls back to ``label`` (a table column header).
         A negative word yields ``{"-"}``.
         """
+        return self.nearest_word(text, start, end, label)[0]
+
+    def nearest_word(self, text: str, start: int, end: int,
+                     label: str | None = None) -> tuple[frozenset[str], str | None, str | None]:
+        """(types, the word, where it stood) for the nearest context word, as :meth:`nearest` finds it.
+
+        Where it stood is ``"text"`` (before or after the value) or
+        ``"label"`` (the column header), so that a finding can say why it was
+        reported (``label:手机``, ``column:联系电话``) and a detector can tell a
+        word written beside the value from a header over a whole column.
+
+        >>> load().nearest_word("手机：13800138000", 3, 14)[1:]
+        ('手机', 'text')
+        >>> load().nearest_word("13800138000", 0, 11, "联系电话")[1:]
+        ('联系电话', 'label')
+        """
         hit = self.last.search(text, max(0, start - self.window), start)
         if hit is not None:
             between = text[hit.end():start]
@@ -43,8 +59,12 @@ class Context:
             after = _CLAUSE_END.split(text[end:end + self.after_window], 1)[0]
             hit = self.pattern.search(after)
         if hit is None:
-            return _label_kinds(label) if label else frozenset()
-        return self.kinds[hit.group().lower()]
+            if not label:
+                return frozenset(), None, None
+            word = _label_word(label)
+            return (self.kinds[word.lower()] if word else frozenset()), (word or label), "label"
+        word = hit.group()
+        return self.kinds[word.lower()], word, "text"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,11 +78,36 @@ def label_mentions(label: str, words: frozenset[str] | tuple[str, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
+def label_not_personal(label: str | None) -> bool:
+    """Whether a column header names a column known not to hold personal information.
+
+    备注, 编号, 日期, 经销商 … (``patterns/column_headers.toml``, kind ``none``),
+    decided as :func:`piiscan.tables.header_kind` decides it, so that 联系电话备注
+    is still a phone column. Detectors that only know a value by where it
+    stands (an address cell, a name cell) do not take such a cell for one;
+    values that validate on their own are found there as anywhere.
+
+    >>> label_not_personal("备注"), label_not_personal("联系电话"), label_not_personal(None)
+    (True, False, False)
+    """
+    if not label:
+        return False
+    from .tables import NONE, header_kind  # tables knows headers; it imports nothing of the detectors
+
+    return header_kind(label) == NONE
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_word(label: str) -> str | None:
+    """The context word a column header says, once per header rather than once per cell."""
+    hit = load().last.search(label)  # the word ending last, as for running text
+    return hit.group() if hit else None
+
+
 def _label_kinds(label: str) -> frozenset[str]:
-    """What a column header says, once per header rather than once per cell."""
-    ctx = load()
-    hit = ctx.last.search(label)  # the word ending last, as for running text
-    return ctx.kinds[hit.group().lower()] if hit else frozenset()
+    """What a column header says."""
+    word = _label_word(label)
+    return load().kinds[word.lower()] if word else frozenset()
 
 
 @functools.lru_cache(maxsize=None)

@@ -639,7 +639,7 @@ def scan_dataframe(df: Any, scanner: Scanner | None = None) -> tuple[list[Findin
     (the column name). Returns ``(findings, classes)``.
 
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"姓名": ["张三"], "联系电话": ["13800138000"], "补贴金额": [13800138000]})
+    >>> df = pd.DataFrame({"姓名": ["张三"], "联系电话": ["13800138000"], "补贴金额": [18000]})
     >>> findings, classes = scan_dataframe(df)
     >>> [(f.type, f.row, f.column) for f in findings if f.type == "CN_MOBILE"]
     [('CN_MOBILE', 1, '联系电话')]

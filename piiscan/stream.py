@@ -141,7 +141,7 @@ def _scan_text_stream(
             yield Finding(
                 f.type, a, f.end + buf_start, f.value, f.confidence, f.detector,
                 path=path if path is not None else f.path, line=ln, column=a - ls + 1,
-                page=f.page, sheet=f.sheet, row=f.row,
+                page=f.page, sheet=f.sheet, row=f.row, part=f.part, box=f.box, evidence=f.evidence,
             )
         # A line start exactly at own_end belongs to this round's count only
         # if it is the end of a break inside the owned text; it is, by the

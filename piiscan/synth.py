@@ -46,9 +46,13 @@ def mobile_number(rng: random.Random) -> str:
 
 
 def landline_number(rng: random.Random) -> str:
-    area, local_len = rng.choice([("010", 8), ("021", 8), ("020", 8), ("0791", 8), ("0794", 7), ("0571", 8), ("0933", 7)])
-    local = str(rng.randrange(2, 9)) + "".join(str(rng.randrange(10)) for _ in range(local_len - 1))
-    return f"{area}-{local}"
+    from .validators import landline
+
+    while True:  # about one draw in a thousand (021-8003…) is a block the plan does not allocate
+        area, local_len = rng.choice([("010", 8), ("021", 8), ("020", 8), ("0791", 8), ("0794", 7), ("0571", 8), ("0933", 7)])
+        local = str(rng.randrange(2, 9)) + "".join(str(rng.randrange(10)) for _ in range(local_len - 1))
+        if landline.is_valid(area + local):
+            return f"{area}-{local}"
 
 
 def bank_card_number(rng: random.Random, length: int = 19, prefix: str = "622848") -> str:

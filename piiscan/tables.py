@@ -7,9 +7,14 @@ goes through :func:`scan_table`:
 2. each column is classified from its header (``patterns/column_headers.toml``)
    and from a sample of its values (the share of cells that validate as one type);
 3. every cell of a column is scanned with the column's header as ``label`` — so a
-   non-Luhn account number under 银行账号 or a bare 张三 under 姓名 is reported —
-   while known non-personal columns (序号, 补贴金额, 出厂编号, 型号, 购机日期) are
-   not scanned at all unless their values say otherwise;
+   non-Luhn account number under 银行账号 or a bare 张三 under 姓名 is reported.
+   Known non-personal columns (序号, 备注, 编号, 补贴金额, 出厂编号, 购机日期) are
+   scanned too, for what their header cannot hide: a value that validates on
+   its own (a checksum-valid ID, an allocated mobile, a Luhn card, a landline
+   with its area code) or that the cell itself labels (备注: 联系电话138…).
+   What only context would report there (a bare name, an address-shaped
+   phrase, an account number) loses :data:`NOT_PERSONAL_PENALTY` of its
+   confidence;
 4. findings carry ``row`` (1-based data row: the first row under the header is 1),
    ``column`` (the header text) and the table's ``sheet``/``page``.
 
@@ -27,6 +32,7 @@ import functools
 import itertools
 import math
 import numbers
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
@@ -51,9 +57,15 @@ VALUE_SHARE = 0.5  # share of sampled cells that must hold one type to classify 
 OVERRIDE_SHARE = 0.8  # share needed to scan a column whose header says it is not personal
 OVERRIDE_MIN_CELLS = 3
 # Types whose values validate by a checksum or their shape: only these may
-# override a "non-personal" header. Not mobiles: an amount or serial such as
-# 13800138000 under 补贴金额 is a number, not a phone.
+# classify a whole "non-personal" column as personal. Not mobiles: a column
+# of serials such as 13800138000 under 出厂编号 is not a phone column (each
+# cell that validates as a mobile is still reported, see below).
 _SELF_VALIDATING = frozenset({CN_RESIDENT_ID, BANK_CARD, EMAIL_ADDRESS})
+#: Confidence lost, under a header that says "not personal", by a finding that
+#: neither validates on its own nor is labelled in the cell itself.
+NOT_PERSONAL_PENALTY = 0.3
+# Evidence that a finding stands on its own (see ``Finding.evidence``).
+_VALIDATES = frozenset({"checksum", "luhn", "segment", "area-code"})
 
 # A line break inside a cell, with the blanks around it: a wrapped value (身份证\n号码).
 _WRAP = regex.compile(r"\s*\n\s*")
@@ -89,9 +101,12 @@ class ColumnClass:
     confidence: float
     source: str  # "header", "values", "header+values", "non-personal", "unknown"
     note: str | None = None
+    #: Digit lengths at which this column's numbers validate only by chance (see
+    #: :class:`_ChanceCount`); worked out for non-personal columns only.
+    chance: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "chance"}
 
 
 # --- headers -------------------------------------------------------------
@@ -316,11 +331,15 @@ def classify_columns(header: Sequence[str], data: Sequence[Sequence[Any]], scann
             if len(texts) >= SAMPLE_CELLS:
                 break
         counts: Counter[str] = Counter()
+        numbers = _ChanceCount() if kind == NONE else None
         for text in texts:
             # Without the label: what do the values say by themselves?
             # A cell counts for a type when a finding covers most of it.
-            kinds = {f.type for f in scanner.scan(text) if (f.end - f.start) * 2 >= len(text)}
+            found = scanner.scan(text)
+            kinds = {f.type for f in found if (f.end - f.start) * 2 >= len(text)}
             counts.update(kinds)
+            if numbers is not None:
+                numbers.add(text, found)
         n = len(texts)
         value_type, value_share = (counts.most_common(1)[0] if counts else (None, 0))
         value_share = value_share / n if n else 0.0
@@ -339,7 +358,7 @@ def classify_columns(header: Sequence[str], data: Sequence[Sequence[Any]], scann
                 note = f"header {name!r} names a non-personal column but {value_share:.0%} of its values are {value_type}"
                 out.append(ColumnClass(name, c, value_type, round(value_share, 3), 0.8, "values", note))
             else:
-                out.append(ColumnClass(name, c, None, 0.0, 0.9, "non-personal"))
+                out.append(ColumnClass(name, c, None, 0.0, 0.9, "non-personal", chance=numbers.lengths()))
             continue
         if header_types:
             if value_type in header_types:
@@ -374,6 +393,58 @@ def _label_for(col: ColumnClass) -> str:
     return f"{col.column} {canonical}"
 
 
+#: Same-length numbers a non-personal column needs before its validating
+#: share can tell chance from a misplaced column of personal numbers.
+CHANCE_MIN_CELLS = 5
+CHANCE_SHARE = 0.5
+CHANCE_CONFIDENCE = 0.3  # what a number that validates there by chance is left with
+_NOT_DIGITS = regex.compile(r"[^0-9０-９Xx]")
+
+
+def _digits(value: str) -> str:
+    return _NOT_DIGITS.sub("", value)
+
+
+_SEVEN_DIGITS = re.compile(r"(?:[0-9０-９][^0-9０-９]{0,3}){7}")
+_HAN_OR_AT = re.compile("[\u3400-\u4dbf\u4e00-\u9fff@＠]")
+
+
+def _could_stand_alone(text: str, chance: frozenset[int], chance_hides: bool) -> bool:
+    """Whether a cell under a non-personal header could hold what is reported there:
+    words that label a value, an e-mail, or a number long enough to validate
+    (7+ digits) and not of a length at which the column's numbers pass by chance."""
+    if _HAN_OR_AT.search(text) is not None:
+        return True
+    if _SEVEN_DIGITS.search(text) is None:
+        return False
+    return not (chance_hides and chance and len(_digits(text)) in chance)
+
+
+class _ChanceCount:
+    """Counts, per digit length, the one-number cells of a column and those that validate.
+
+    A column of serials (出厂编号 2020123456789012 …) has many numbers of one
+    length; if fewer than half of them validate (Luhn passes one random
+    number in ten), those that do are chance, not cards.
+    """
+
+    def __init__(self) -> None:
+        self.by_length: Counter[int] = Counter()
+        self.valid: Counter[int] = Counter()
+
+    def add(self, text: str, found: list[Finding]) -> None:
+        if _NOT_DIGITS.sub("", text) != text.replace(" ", "").replace("-", ""):
+            return  # only cells that are one number
+        n = len(_digits(text))
+        if n >= 10:
+            self.by_length[n] += 1
+            self.valid[n] += any(e in _VALIDATES for f in found for e in f.evidence)
+
+    def lengths(self) -> frozenset[int]:
+        return frozenset(n for n, k in self.by_length.items()
+                         if k >= CHANCE_MIN_CELLS and self.valid[n] < CHANCE_SHARE * k)
+
+
 #: Rows read before a streamed table's columns are classified (see :class:`Table`).
 STREAM_HEAD_ROWS = 10_000
 _BATCH_ROWS = 10_000
@@ -401,12 +472,13 @@ class TableScan:
         # What each scanned column's class implies, worked out once for all its cells.
         self._plan = []
         for col in self.classes:
-            if col.source == "non-personal":
-                continue
             lost_ok = (col.type in (CN_RESIDENT_ID, BANK_CARD) and col.type in wanted
                        and LOST_DIGITS_CONFIDENCE >= scanner.min_confidence)
             col_types = {CN_MOBILE, CN_LANDLINE} if col.type in (CN_MOBILE, CN_LANDLINE) else {col.type}
-            self._plan.append((col, _label_for(col), lost_ok, col_types))
+            # Under a non-personal header: the digit lengths at which this
+            # column's own numbers validate only by chance (None: not such a column).
+            quiet = col.chance if col.source == "non-personal" else None
+            self._plan.append((col, _label_for(col), lost_ok, col_types, quiet))
         self._cells: Counter[int] = Counter()
         self._hits: Counter[int] = Counter()
         # Columns repeat their values (村组, 开户银行, 机具品目): a value is
@@ -417,8 +489,9 @@ class TableScan:
         """Findings in ``rows`` (numbered from ``first_row``), row by row, left to right."""
         findings: list[Finding] = []
         scan, loc, width, memo = self.scanner.scan, self.location, len(self.header), self._memo
+        chance_hides = self.scanner.min_confidence > CHANCE_CONFIDENCE
         for r, row in enumerate(rows, first_row):
-            for col, label, lost_ok, col_types in self._plan:
+            for col, label, lost_ok, col_types, quiet in self._plan:
                 c = col.index
                 if c >= len(row):
                     continue
@@ -432,10 +505,14 @@ class TableScan:
                                                 **{**loc, "row": r, "column": col.column}))
                         self._hits[c] += 1
                     continue
+                if quiet is not None and not _could_stand_alone(text, quiet, chance_hides):
+                    continue  # 序号 1, 补贴金额 18000, a serial: nothing under this header could be reported
                 key = (c, text)
                 found = memo.get(key)
                 if found is None:
                     found = scan(text, label=label)
+                    if quiet is not None:
+                        found = self._not_personal(found, quiet)
                     if len(memo) >= _MEMO_CELLS:
                         memo.clear()
                     memo[key] = found
@@ -451,6 +528,30 @@ class TableScan:
                     where = {**loc, "row": r, "column": f"列{c + 1}"}
                     findings.extend(f.with_location(**where) for f in scan(text))
         return findings
+
+    def _not_personal(self, found: list[Finding], chance: frozenset[int]) -> list[Finding]:
+        """Findings of a cell under a non-personal header: what stands on its own
+        stays; what only context reported loses :data:`NOT_PERSONAL_PENALTY`.
+
+        A number that validates stands on its own unless the column is full of
+        numbers of its length that mostly do not (``chance``): among random
+        16-digit serials one in ten passes Luhn.
+        """
+        kept = []
+        for f in found:
+            labelled = any(e.startswith("label:") for e in f.evidence)
+            validates = any(e in _VALIDATES for e in f.evidence)
+            by_chance = validates and len(_digits(f.value)) in chance
+            if f.type == EMAIL_ADDRESS or labelled or (validates and not by_chance):
+                kept.append(f)
+                continue
+            if by_chance:
+                confidence = min(f.confidence, CHANCE_CONFIDENCE)
+            else:
+                confidence = round(f.confidence - NOT_PERSONAL_PENALTY, 2)
+            if confidence >= self.scanner.min_confidence:
+                kept.append(replace(f, confidence=confidence))
+        return kept
 
     def column_classes(self) -> list[ColumnClass]:
         """The column classes; for header-classified columns the share is what was actually found."""

@@ -108,3 +108,24 @@ def test_custom_detectors_compose_and_may_declare_what_they_require():
     s = Scanner(detectors=[needs_plate])
     assert s.scan("没有车牌") == [] and needs_plate.calls == 0
     assert [f.value for f in s.scan("赣F12345")] == ["赣F12345"] and needs_plate.calls == 1
+
+
+def test_number_and_address_findings_say_why_in_every_output(rng):
+    # The evidence the detectors give survives the scanner and reaches JSON.
+    ident, mobile = synth.resident_id_number(rng), synth.mobile_number(rng)
+    text = f"身份证号：{ident}，手机 {mobile}，家庭住址：江西省抚州市乐安县鳌溪镇湖溪村3组。"
+    found = {f.type: f for f in piiscan.scan_text(text)}
+    assert found["CN_RESIDENT_ID"].evidence == ("checksum", "label:身份证号")
+    assert found["CN_MOBILE"].evidence == ("segment", "label:手机")
+    assert set(found["CN_ADDRESS"].evidence) == {"grammar", "gazetteer", "label:家庭住址"}
+    d = found["CN_MOBILE"].to_dict()
+    assert d["evidence"] == ["segment", "label:手机"] and mobile not in str(d)
+
+
+def test_every_number_finding_has_a_validating_or_context_reason(rng):
+    parts = [f"编号{i} 身份证{synth.resident_id_number(rng)} 电话{synth.landline_number(rng)} "
+             f"卡{synth.bank_card_number(rng)} 手机{synth.mobile_number(rng)}；" for i in range(20)]
+    for f in piiscan.scan_text("".join(parts)):
+        if f.type in ("CN_RESIDENT_ID", "CN_MOBILE", "CN_LANDLINE", "BANK_CARD"):
+            assert f.evidence and f.evidence[0] in ("checksum", "segment", "area-code", "luhn", "historic",
+                                                     "date", "account"), f

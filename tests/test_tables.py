@@ -34,9 +34,8 @@ def _rows(rng, n=8):
         rows.append([i, synth.person_name(rng), synth.resident_id_number(rng), "鳌溪镇湖溪村3组",
                      _account(rng) if i % 2 else synth.bank_card_number(rng), synth.mobile_number(rng),
                      "轮式拖拉机", "LX904",
-                     # serials that look like mobiles / IDs: the column must stay silent
-                     synth.mobile_number(rng) if i % 2 else synth.resident_id_number(rng),
-                     13800138000 if i == 1 else 18000, "2020-05-01"])
+                     # serials, amounts and dates the columns hold: silent
+                     f"NJ{2019000 + i}", 18000, "2020-05-01"])
     return rows
 
 
@@ -75,6 +74,7 @@ def test_cell_text():
 
 
 def test_table_findings_carry_rows_columns_and_nothing_from_non_personal_columns(rng, scanner):
+    # (A value there that validates on its own is another matter: see the tests below.)
     rows = _rows(rng)
     findings, classes = scan_table(Table([["乐安县公示"]] + [HEADER] + rows, {"sheet": "第一批"}), scanner)
     personal = {"户主姓名", "身份证号码", "家庭住址", "银行账号", "联系电话"}
@@ -154,7 +154,9 @@ def test_scan_dataframe(rng):
         [("CN_RESIDENT_ID", 1, "身份证号码"), ("CN_RESIDENT_ID", 2, "身份证号码"), ("CN_RESIDENT_ID", 3, "身份证号码")]
     assert [c.column for c in classes] == ["序号", "身份证号码", "联系电话", "补贴金额"]
     assert classes[1].to_dict()["type"] == "CN_RESIDENT_ID"
-    assert not any(f.column == "补贴金额" for f in findings)
+    # Amounts are not phones; an allocated mobile typed into the amount column
+    # still is one (a header never hides what validates on its own).
+    assert [(f.type, f.row) for f in findings if f.column == "补贴金额"] == [("CN_MOBILE", 1)]
 
 
 def test_classify_without_scanning_everything(rng, scanner):
@@ -181,3 +183,79 @@ def test_blank_rows_above_the_header(rng, scanner, blank):
     found, classes = scan_table(Table(rows), scanner)
     assert [c.column for c in classes] == ["户主姓名", "联系电话", "补贴金额"]
     assert [(f.row, f.value) for f in found if f.type == "PERSON_NAME"] == list(enumerate(names, 1))
+
+
+# --- columns whose header says "not personal" --------------------------------
+
+@pytest.mark.parametrize("header", ["备注", "编号", "出厂编号", "日期", "经销商", "补贴金额"])
+def test_non_personal_header_never_hides_what_validates_on_its_own(rng, scanner, header):
+    ident, card, mobile = synth.resident_id_number(rng), synth.bank_card_number(rng), synth.mobile_number(rng)
+    rows = [[1, ident], [2, card], [3, mobile], [4, f"联系电话{mobile}"], [5, "0791-86123456"]]
+    findings, classes = scan_table(Table(rows, header=["序号", header]), scanner)
+    assert classes[1].source == "non-personal"
+    got = {(f.row, f.type) for f in findings}
+    assert got == {(1, "CN_RESIDENT_ID"), (2, "BANK_CARD"), (3, "CN_MOBILE"), (4, "CN_MOBILE"), (5, "CN_LANDLINE")}
+    # Each says why, and where.
+    assert all(f.column == header and any(e in ("checksum", "luhn", "segment", "area-code") for e in f.evidence)
+               for f in findings)
+
+
+@pytest.mark.parametrize("value", ["鳌溪镇湖溪村3组", "张伟", "2020-05-01", "NJ2019001", "18000", "13800000000.00元",
+                                   "订单号 13800138000"])
+def test_non_personal_header_keeps_context_only_values_quiet(scanner, value):
+    # An address-shaped phrase, a bare name, dates, serials, amounts and a number
+    # its own cell calls an order number: nothing to report under 备注.
+    findings, _ = scan_table(Table([[1, value]], header=["序号", "备注"]), scanner)
+    assert findings == []
+
+
+def test_non_personal_header_lowers_what_only_context_reports(rng):
+    # A non-Luhn account number reported under a bank word inside the cell
+    # keeps what the cell says; a bare one has nothing left to stand on.
+    acct = _account(rng)
+    low = Scanner(min_confidence=0.1)
+    quiet, _ = scan_table(Table([[f"账号{acct}"]], header=["备注"]), low)
+    loud, _ = scan_table(Table([[f"账号{acct}"]], header=["说明"]), low)
+    assert [f.confidence for f in quiet] == [f.confidence for f in loud]  # labelled in the cell itself
+    addr = "鳌溪镇湖溪村3组"
+    loud, _ = scan_table(Table([[addr]], header=["说明"]), low)
+    quiet, _ = scan_table(Table([[addr]], header=["备注"]), low)
+    assert loud and (not quiet or quiet[0].confidence < loud[0].confidence)
+
+
+
+def test_redaction_follows_the_non_personal_scan(rng, tmp_path):
+    # What the scan reports under 备注 and 编号 the redacted copy no longer shows;
+    # what it leaves (serials, amounts) stays as it was.
+    from piiscan import redact_dataframe, redact_file, scan_file
+
+    ident, mobile = synth.resident_id_number(rng), synth.mobile_number(rng)
+    serials = ["".join(str(rng.randrange(10)) for _ in range(16)) for _ in range(12)]
+    df = pd.DataFrame({"编号": [ident] + serials[:11], "备注": [f"联系电话{mobile}"] + ["已核实"] * 11,
+                       "出厂编号": serials, "补贴金额": [18000] * 12})
+    out = redact_dataframe(df)
+    assert ident not in out["编号"].tolist() and out["编号"][0].startswith(ident[:6])
+    assert mobile not in out["备注"][0] and out["备注"][0].startswith("联系电话")
+    assert out["编号"].tolist()[1:] == serials[:11] and out["出厂编号"].tolist() == serials
+    assert out["补贴金额"].tolist() == [18000] * 12
+
+    src = tmp_path / "table.csv"
+    df.to_csv(src, index=False)
+    dst = tmp_path / "out" / "table.csv"
+    redact_file(src, dst)
+    text = dst.read_text(encoding="utf-8")
+    assert ident not in text and mobile not in text and all(s in text for s in serials)
+    assert [f for f in scan_file(dst) if f.type in ("CN_RESIDENT_ID", "CN_MOBILE")] == []
+
+
+def test_serials_that_pass_luhn_by_chance_stay_quiet(rng, scanner):
+    # A column of 16-digit factory serials: about one in ten passes Luhn (and
+    # the prefix list); those are chance, not cards.
+    serials = ["".join(str(rng.randrange(10)) for _ in range(16)) for _ in range(60)]
+    lucky = [s for s in serials if bank_card.is_valid(s)]
+    assert lucky  # the test means something only if some pass
+    findings, _ = scan_table(Table([[s] for s in serials], header=["出厂编号"]), scanner)
+    assert findings == []
+    # A column where every number validates is no column of serials: reported.
+    findings, _ = scan_table(Table([[s] for s in lucky], header=["出厂编号"]), scanner)
+    assert {f.value for f in findings} == set(lucky)
