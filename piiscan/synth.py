@@ -14,7 +14,7 @@ import datetime
 import random
 
 from . import patterns, regions
-from .validators import bank_card, resident_id
+from .validators import bank_card, hk_id, plate, resident_id, tw_id, vin
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _COMPOUND = ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐"]
@@ -66,6 +66,64 @@ def bank_account_number(rng: random.Random, length: int = 18) -> str:
     if bank_card.luhn_checksum(digits) == 0:
         digits = digits[:-1] + str((int(digits[-1]) + 1) % 10)
     return digits
+
+
+def residence_permit_number(rng: random.Random, region: str = "830000") -> str:
+    """A residence permit of a Hong Kong (810000), Macao (820000) or Taiwan (830000) resident."""
+    return resident_id_number(rng, region=region)
+
+
+def foreign_permanent_id_number(rng: random.Random) -> str:
+    """The 2023 foreigner's permanent residence ID: 9, province of issue, nationality code, birth date."""
+    province = rng.choice(sorted(c for c in regions.province_codes() if c not in ("71", "81", "82")))
+    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 55))
+    body = f"9{province}{rng.randrange(100, 900):03d}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    return body + resident_id.calc_check_digit(body)
+
+
+def disability_cert_number(rng: random.Random) -> str:
+    """A disability certificate: the holder's ID, the category (1-7) and the grade (1-4)."""
+    return resident_id_number(rng) + str(rng.randrange(1, 8)) + str(rng.randrange(1, 5))
+
+
+def hk_id_number(rng: random.Random) -> str:
+    letters = "".join(rng.choice("ABCDEGHKMPRVWYZ") for _ in range(rng.choice((1, 1, 2))))
+    body = letters + f"{rng.randrange(10**6):06d}"
+    return body + hk_id.calc_check_digit(body)
+
+
+def tw_id_number(rng: random.Random, *, resident: bool = False) -> str:
+    body = rng.choice("ABCDEFGHJKLMNPQRSTUVXYWZIO") + rng.choice("89" if resident else "12") + f"{rng.randrange(10**7):07d}"
+    return body + tw_id.calc_check_digit(body)
+
+
+def passport_number(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"E{rng.randrange(10**8):08d}"
+    return "E" + rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + f"{rng.randrange(10**7):07d}"
+
+
+def plate_number(rng: random.Random) -> str:
+    city = rng.choice("ABCDEFGHJKLMN")
+    chars = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+    if rng.random() < 0.3:
+        tail = rng.choice("DF") + rng.choice(chars) + f"{rng.randrange(10**4):04d}"
+    else:
+        tail = "".join(rng.choice("0123456789") if i else rng.choice(chars) for i in range(5))
+    return rng.choice(plate.PROVINCES) + city + tail
+
+
+def vin_number(rng: random.Random) -> str:
+    chars = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+    wmi = rng.choice(["LSV", "LFV", "LGB", "LHG", "LVS", "LDC"])
+    body = wmi + "".join(rng.choice(chars) for _ in range(5)) + "0" + rng.choice("LMNPRS") + \
+        rng.choice(chars) + f"{rng.randrange(10**6):06d}"
+    return body[:8] + vin.calc_check_digit(body) + body[9:]
+
+
+def imei_number(rng: random.Random) -> str:
+    partial = "35" + "".join(str(rng.randrange(10)) for _ in range(12))
+    return partial + bank_card.calc_check_digit(partial)
 
 
 def email_address(rng: random.Random) -> str:

@@ -5,6 +5,12 @@ a 3-digit sequence (odd for men) and a check character computed with
 ISO 7064 MOD 11-2 (``X`` stands for 10). Legacy 15-digit numbers (issued
 before 1999) carry YYMMDD and no check character.
 
+Two other cards carry numbers built the same way and validate here: the
+residence permits of Hong Kong, Macao and Taiwan residents (``810000``,
+``820000``, ``830000`` instead of a county) and, since December 2023, the
+foreigner's permanent residence ID card (``9``, then the province of issue and
+a 3-digit nationality code instead of the county; :func:`kind` tells them apart).
+
 The region code is only checked at province level: a person keeps the
 number when their county is renamed or abolished, and IDs were first issued
 in 1984 with the code current then, so the county code is not tied to the
@@ -23,6 +29,8 @@ Traceback (most recent call last):
 piiscan.validators.InvalidNumber: birth date 19490230 is not a calendar date
 >>> format('１１０１０５－１９４９１２３１－００２ｘ')
 '11010519491231002X'
+>>> kind('830000199201010017'), kind('931156199001010014')
+('residence permit (Taiwan)', 'foreign permanent resident')
 """
 from __future__ import annotations
 
@@ -35,6 +43,10 @@ from . import InvalidNumber, passes, strip_separators
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _EARLIEST_YEAR = 1900
+#: Residence permits of Taiwan residents: 83 is no province in GB/T 2260 (Taiwan is 71).
+_TAIWAN_PERMIT = "830000"
+_PERMITS = {"810000": "residence permit (Hong Kong)", "820000": "residence permit (Macao)",
+            _TAIWAN_PERMIT: "residence permit (Taiwan)"}
 
 
 def compact(value: str) -> str:
@@ -88,13 +100,24 @@ def _validate_compact(value: str) -> str:
         raise InvalidNumber(f"length {len(value)}, expected 18")
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise InvalidNumber("not 17 digits followed by a digit or X")
-    if value[:2] not in regions.province_codes():
+    if value[0] == "9":
+        if value[1:3] not in regions.province_codes():
+            raise InvalidNumber(f"foreign permanent resident ID: no province with code {value[1:3]}")
+    elif value[:2] not in regions.province_codes() and value[:6] != _TAIWAN_PERMIT:
         raise InvalidNumber(f"no province with code {value[:2]}")
     _birth_date(value)
     expected = calc_check_digit(value[:17])
     if value[17] != expected:
         raise InvalidNumber(f"wrong check digit: expected {expected}")
     return value
+
+
+def kind(value: str) -> str:
+    """Whose number it is: ``resident``, ``residence permit (Hong Kong|Macao|Taiwan)`` or ``foreign permanent resident``."""
+    value = compact(value)
+    if value[0] == "9":
+        return "foreign permanent resident"
+    return _PERMITS.get(value[:6], "resident")
 
 
 def validate_legacy(value: str) -> str:
