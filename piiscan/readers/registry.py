@@ -11,6 +11,8 @@ scan notes.txt`` does not pay for pdfplumber.
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Iterable, Union
@@ -109,8 +111,67 @@ def check_office_zip(data: bytes, what: str) -> None:
         raise ReadError(f"corrupt or not a valid {what} (not a zip container)")
 
 
-def read_file_bytes(path: Path) -> bytes:
+class NotRegularFile(ReadError):
+    """A FIFO, device, socket or folder where a document was expected: never opened for reading."""
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is (``FIFO``, ``character device`` …), None for a regular file.
+
+    >>> file_kind(stat.S_IFIFO), file_kind(stat.S_IFREG) is None
+    ('FIFO', True)
+    """
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def open_regular(path: str | os.PathLike):
+    """``path`` opened for binary reading, refusing anything but a regular file.
+
+    Opened non-blocking and checked on the open descriptor, so neither a FIFO
+    swapped in after a check (which would block ``open`` until a writer comes)
+    nor ``/dev/zero`` behind a symlink (which never ends) is ever read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise NotRegularFile(f"not a regular file ({kind}): not read")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_file_bytes(path: Path, cap: int | None = None) -> bytes:
+    """A regular file's bytes, at most ``cap`` (default: the ``file_bytes`` limit) or a clear error.
+
+    The size on disk is checked first, then the read itself stops one byte past
+    the cap (a file that grows while read, a ``/proc`` file that claims size 0).
+    """
+    from .. import limits
+
+    if cap is None:
+        cap = limits.current().file_bytes
+    with open_regular(path) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > cap:
+                raise limits.LimitExceeded("file_bytes", size, cap, "file size")
+            data = fh.read(cap + 1)
+        except OSError as exc:
+            raise ReadError(exc.strerror or str(exc)) from None
+    if len(data) > cap:
+        raise limits.LimitExceeded("file_bytes", len(data), cap, "file size")
+    return data
