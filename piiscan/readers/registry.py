@@ -175,3 +175,18 @@ def read_file_bytes(path: Path, cap: int | None = None) -> bytes:
     if len(data) > cap:
         raise limits.LimitExceeded("file_bytes", len(data), cap, "file size")
     return data
+
+
+#: Formats read by native libraries that can crash the interpreter on hostile input (calamine
+#: aborts on some workbooks, pdfium is C): read in a child process (:mod:`piiscan.isolate`).
+#: Zips too, since they may hold such files. Readers of other native formats add theirs.
+ISOLATED: set[str] = {".xlsx", ".xlsm", ".xls", ".pdf", ".zip"}
+
+
+def needs_isolation(name: str) -> bool:
+    """Whether a file is read in a child process, so that a crash there ends only that file.
+
+    >>> needs_isolation("a.XLSX"), needs_isolation("a.csv")
+    (True, False)
+    """
+    return Path(name).suffix.lower() in ISOLATED
