@@ -111,13 +111,22 @@ def test_binary_formats_are_read_from_blobs_with_their_reader(tmp_path, rng, mon
     assert all(f["page"] == 1 for f in doc["findings"])
 
 
-def test_unreadable_binary_without_reader_is_skipped_not_an_error(tmp_path, monkeypatch):
+def test_a_file_piiscan_cannot_read_fails_the_gate_unless_accepted(tmp_path, monkeypatch):
+    # An image (a picture of an ID card?) cannot be read without OCR: the gate cannot vouch
+    # for it, so exit 2 by default; accept-unsupported lets it pass, still listed.
     repo = make_repo(tmp_path)
     (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     git(repo, "add", "logo.png")
     res = run(repo, "check", "--staged", monkeypatch=monkeypatch)
+    assert res.exit_code == 2, res.output
+    assert "NOT CHECKED" in res.stderr and "logo.png" in res.stderr
+    (repo / ".piiscan.toml").write_text("accept-unsupported = true\n", encoding="utf-8")
+    res = run(repo, "check", "--staged", "--format", "json", monkeypatch=monkeypatch)
     assert res.exit_code == 0, res.output
-    assert "skipped" in res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["skipped"] == [{"path": "logo.png", "reason": "unsupported format: image: OCR is not supported yet",
+                               "kind": "unsupported"}]
+    assert doc["summary"]["unchecked"] == 1
 
 
 def test_outside_git_staged_is_an_error_but_paths_work(tmp_path, rng, monkeypatch):

@@ -17,6 +17,7 @@ from ..masking import mask_value
 from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
 from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
+from .limits_option import limit_option
 from .scan import parse_types
 
 from . import EXIT_CLEAN, EXIT_ERROR
@@ -89,6 +90,7 @@ def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(
               help="PDF: 'text' removes glyphs and keeps the rest as text; 'image' rasterises pages (no text kept).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB.")
+@limit_option
 def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep, pdf_mode, include, exclude):
     """Write redacted copies of files, each in its own format, and verify them.
 
