@@ -249,7 +249,7 @@ def _stream_findings(path: Path, scanner: Scanner, result: FileResult) -> Iterat
     except OSError as exc:
         result.error = exc.strerror or type(exc).__name__
     except MemoryError:
-        result.error = "out of memory while reading"
+        result.error = _limits.out_of_memory()
     except Exception as exc:  # a reader library failing on hostile input must not stop the scan
         result.error = _library_error(exc)
 
@@ -276,7 +276,7 @@ def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) ->
         result.error = mask_text(str(exc))
     except MemoryError:
         result.findings = []
-        result.error = "out of memory while reading"
+        result.error = _limits.out_of_memory()
     except RecursionError:
         result.findings = []
         result.error = "cannot read (nested too deeply)"
@@ -717,6 +717,7 @@ def _init_worker(scanner: Scanner, max_file_size: int | None, limits: "_limits.L
     _WORKER["max_file_size"] = max_file_size
     if limits is not None:  # the parent's --limit and [tool.piiscan.limits], whatever the start method
         _limits.configure(limits)
+    _limits.cap_memory()  # a worker, never the main process: a reader past memory_bytes fails that file
 
 
 def _scan_one(file: Path) -> list[FileResult]:

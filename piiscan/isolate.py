@@ -19,6 +19,7 @@ the pipe.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 from typing import Any, Callable
@@ -41,6 +42,10 @@ def _context():
 def _serve(conn, initializer: Callable[..., None] | None, initargs: tuple) -> None:
     # The parent handles Ctrl-C; a child that also raised KeyboardInterrupt would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not os.environ.get("PIISCAN_DEBUG"):
+        # A native library's own crash report (a Rust panic message, a C library's complaint)
+        # may quote the document: the parent reports the crash itself, masked.
+        _silence_stderr()
     if initializer is not None:
         initializer(*initargs)
     while True:
@@ -59,6 +64,15 @@ def _serve(conn, initializer: Callable[..., None] | None, initargs: tuple) -> No
             conn.send(reply)
         except Exception as exc:  # noqa: BLE001 - an unpicklable result or exception
             conn.send(("err", RuntimeError(f"{type(exc).__name__} while returning a result from the worker")))
+
+
+def _silence_stderr() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 class Isolated:

@@ -50,6 +50,9 @@ class Limits:
     attribute_bytes: int = 16 * MiB
     #: seconds one file may take when read in an isolated worker process (a hang in a native library)
     seconds: float = 600.0
+    #: memory a worker process (an isolated reader, a --jobs worker) may take on top of what it
+    #: starts with; past it allocations fail and that file is an error (Linux: RLIMIT_DATA)
+    memory_bytes: int = 768 * MiB
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -104,6 +107,53 @@ def check(name: str, value: int | float, what: str = "") -> None:
     limit = getattr(_current, name)
     if value > limit:
         raise LimitExceeded(name, value, limit, what)
+
+
+def cap_memory(limits: Limits | None = None) -> int | None:
+    """Cap this process's data memory at what it uses now plus ``memory_bytes``.
+
+    Called in worker processes only (never in the main one): a reader that
+    would grow past the cap gets a :class:`MemoryError` (or, in native code,
+    aborts the worker, which :mod:`piiscan.isolate` reports) instead of
+    taking the machine's memory. Returns the cap set, or None where the
+    platform has no such limit.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    limits = limits or _current
+    used = _vm_data()
+    if used is None or not hasattr(resource, "RLIMIT_DATA"):
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = used + limits.memory_bytes
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    except (ValueError, OSError):
+        return None
+    return cap
+
+
+def _vm_data() -> int | None:
+    """Bytes of data memory this process uses (``VmData``), None where /proc does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def out_of_memory() -> str:
+    """What to say when a read ran out of memory: the limit, and how to raise it."""
+    limit = _current.memory_bytes
+    return (f"out of memory while reading (a worker may use memory_bytes={limit} more); "
+            f"raise it with --limit memory_bytes=N if the file is trusted")
 
 
 class LimitSpecError(ValueError):
@@ -190,5 +240,5 @@ def describe(limits: Limits | None = None) -> str:
     return " ".join(f"{n}={getattr(limits, n)}" for n in Limits.names())
 
 
-__all__ = ["DEFAULT", "LimitExceeded", "LimitSpecError", "Limits", "check", "configure", "current", "describe",
+__all__ = ["DEFAULT", "LimitExceeded", "LimitSpecError", "Limits", "cap_memory", "check", "out_of_memory", "configure", "current", "describe",
            "parse_assignment", "parse_value", "replace", "using", "with_values"]

@@ -182,6 +182,7 @@ _REDACTOR: dict[str, object] = {}
 def _init_redactor(redactor: Redactor, limits: _limits.Limits) -> None:
     _REDACTOR["r"] = redactor
     _limits.configure(limits)
+    _limits.cap_memory()
 
 
 def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, redactor: Redactor | None = None):
@@ -263,6 +264,10 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
                 errors += 1
                 remove_stale(dst.parent)
                 click.secho(f"error    {shown_src}: {exc.reason}; nothing was written", fg="red", file=err)
+                continue
+            except MemoryError:
+                errors += 1
+                click.secho(f"error    {shown_src}: {_limits.out_of_memory()}", fg="red", file=err)
                 continue
             except (RedactionError, Exception) as exc:  # noqa: BLE001 - one bad file must not stop the batch
                 errors += 1

@@ -38,6 +38,7 @@ from ..readers.csvfile import sniff_delimiter, sniff_head
 from ..readers.registry import open_regular
 from ..readers.text import detect_stream_encoding, looks_binary, split_bom
 from ..stream import DEFAULT_CHUNK_CHARS, DEFAULT_OVERLAP
+from ..tables import cell_text
 
 _READ = 1 << 16  # characters per read of the CSV tokeniser
 
@@ -259,8 +260,9 @@ def iter_records(stream: IO[str], delim: str, head: str = "") -> Iterator[_Row]:
         if after_delim:
             continue
         yield _Row(buf[row_start:pos], fields)
-        fields = []
-        buf, pos, row_start = buf[pos:], 0, 0
+        fields, row_start, read = [], pos, _READ
+        if row_start > _READ:  # drop what was yielded now and then, not at every row (that copies the rest)
+            buf, pos, row_start = buf[row_start:], 0, 0
 
 
 def redact_csv_stream(stream: IO[str], name: str, out: IO[str], redactor, report=None) -> None:
@@ -344,8 +346,6 @@ def _plain(value: str, redactor, report) -> str | None:
 
 def _cell(raw: str, found: list[Finding], label: str | None, redactor, report) -> str | None:
     """A cell's new text (as :func:`piiscan.redact.writers.table.redact_rows` makes it), None if unchanged."""
-    from ..tables import cell_text
-
     text, _lost = cell_text(raw)
     lead = trail = ""
     if raw.strip() == text and text:
