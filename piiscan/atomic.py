@@ -146,7 +146,11 @@ def _alive(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError, OSError):
         return True  # another user's process, or a pid we cannot judge: leave its files alone
-    return True
+    try:  # a killed process nobody has reaped yet (a zombie) still answers kill(0)
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def current_umask() -> int:

@@ -674,6 +674,10 @@ class _Isolation:
         except WorkerCrashed as exc:
             # The file is an error (exit 2): what crashed may hold personal information we never saw.
             return [FileResult(str(file), size=_size(file), error=f"{exc.reason}; the file was not checked")]
+        except MemoryError:
+            return [FileResult(str(file), size=_size(file), error=_limits.out_of_memory())]
+        except Exception as exc:  # noqa: BLE001 - never expected (scan_file_results does not raise); never fatal
+            return [FileResult(str(file), size=_size(file), error=_library_error(exc))]
 
 
 def _batches(files: list[Path], jobs: int) -> list[list[Path]]:
@@ -717,7 +721,13 @@ def _init_worker(scanner: Scanner, max_file_size: int | None, limits: "_limits.L
     _WORKER["max_file_size"] = max_file_size
     if limits is not None:  # the parent's --limit and [tool.piiscan.limits], whatever the start method
         _limits.configure(limits)
-    _limits.cap_memory()  # a worker, never the main process: a reader past memory_bytes fails that file
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # a worker process, never the main one
+        from .isolate import quiet_worker
+
+        _limits.cap_memory()  # a reader past memory_bytes fails that file, not the machine
+        quiet_worker()
 
 
 def _scan_one(file: Path) -> list[FileResult]:

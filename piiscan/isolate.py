@@ -40,12 +40,10 @@ def _context():
 
 
 def _serve(conn, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    _die_with_parent()
     # The parent handles Ctrl-C; a child that also raised KeyboardInterrupt would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not os.environ.get("PIISCAN_DEBUG"):
-        # A native library's own crash report (a Rust panic message, a C library's complaint)
-        # may quote the document: the parent reports the crash itself, masked.
-        _silence_stderr()
+    quiet_worker()
     if initializer is not None:
         initializer(*initargs)
     while True:
@@ -66,7 +64,35 @@ def _serve(conn, initializer: Callable[..., None] | None, initargs: tuple) -> No
             conn.send(("err", RuntimeError(f"{type(exc).__name__} while returning a result from the worker")))
 
 
+def _die_with_parent() -> None:
+    """A child whose parent is killed (SIGKILL) stops at once instead of finishing the file:
+    killing piiscan must stop it, and must not let a child write an output afterwards."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def quiet_worker() -> None:
+    """Silence a worker process's stderr (isolated readers, ``--jobs`` workers), unless ``PIISCAN_DEBUG``.
+
+    A native library's own crash report (a Rust panic message, a C library's
+    complaint) may quote the document; the parent reports the crash itself, masked.
+    """
+    if not os.environ.get("PIISCAN_DEBUG"):
+        _silence_stderr()
+
+
 def _silence_stderr() -> None:
+    import faulthandler
+
+    faulthandler.disable()  # it writes to a copy of stderr it kept, not to fd 2
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)

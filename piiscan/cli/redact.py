@@ -182,7 +182,7 @@ _REDACTOR: dict[str, object] = {}
 def _init_redactor(redactor: Redactor, limits: _limits.Limits) -> None:
     _REDACTOR["r"] = redactor
     _limits.configure(limits)
-    _limits.cap_memory()
+    _limits.cap_memory()  # only ever run in the isolated child
 
 
 def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, redactor: Redactor | None = None):
@@ -262,8 +262,10 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
                     report, left = _redact_and_verify(src, dst, in_place, pdf_mode, redactor)
             except WorkerCrashed as exc:
                 errors += 1
-                remove_stale(dst.parent)
-                click.secho(f"error    {shown_src}: {exc.reason}; nothing was written", fg="red", file=err)
+                remove_stale(dst.parent)  # the dead child's temporary file
+                if not in_place:
+                    dst.unlink(missing_ok=True)  # written, perhaps, but never verified
+                click.secho(f"error    {shown_src}: {exc.reason}; no output kept", fg="red", file=err)
                 continue
             except MemoryError:
                 errors += 1

@@ -169,7 +169,17 @@ def read_file_bytes(path: Path, cap: int | None = None) -> bytes:
             size = os.fstat(fh.fileno()).st_size
             if size > cap:
                 raise limits.LimitExceeded("file_bytes", size, cap, "file size")
-            data = fh.read(cap + 1)
+            want = size + 1  # read(n) allocates n bytes at once: ask for what the file holds
+            data = fh.read(want)
+            if len(data) == want:  # more than its size said (growing, or a /proc file): read on, up to the cap
+                parts, total = [data], len(data)
+                while total <= cap:
+                    chunk = fh.read(min(1 << 20, cap + 1 - total))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    total += len(chunk)
+                data = b"".join(parts)
         except OSError as exc:
             raise ReadError(exc.strerror or str(exc)) from None
     if len(data) > cap:
