@@ -671,3 +671,15 @@ def test_big_text_and_csv_are_redacted_in_bounded_memory(tmp_path):
         redact_file(folder / name, tmp_path / "reference" / name, redactor=redactor)
         assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
     assert R.PHONE not in (tmp_path / "streamed" / "big.txt").read_text(encoding="utf-8")
+
+
+def test_the_readme_states_the_limits_piiscan_applies():
+    import re
+
+    from piiscan import limits
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)` \| (\S+) \|", readme, flags=re.MULTILINE))
+    assert set(table) == set(limits.Limits.names())
+    for name, value in table.items():
+        assert limits.parse_value(name, value) == getattr(limits.DEFAULT, name), name
