@@ -112,9 +112,9 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
     findings: list[Finding] = []
     for result in scan_file_results(Path(path), scanner or _default_scanner(), None):
         if result.error:
-            raise ReadError(f"{result.path}: {result.error}")
+            raise ReadError(f"{mask_text(result.path)}: {result.error}")
         if result.skipped:
-            raise ReadError(f"{result.path}: not scanned: {result.skipped}")
+            raise ReadError(f"{mask_text(result.path)}: not scanned: {result.skipped}")
         findings.extend(result.findings)
     return findings
 

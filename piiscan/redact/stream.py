@@ -166,7 +166,9 @@ def redact_text_stream(stream: IO[str], out: IO[str], redactor, report=None, *,
         own_end = buf_end if eof else own_start + chunk_chars
         found = [f for f in scan(buf) if f.type in redactor.types
                  and own_start <= f.start + buf_start < own_end and f.start + buf_start >= emitted]
-        cut = max([own_end] + [f.end + buf_start for f in found])
+        # Written up to the end of the last finding this round owns; never back before what a
+        # finding reaching past an earlier round's end already wrote.
+        cut = max([own_end, emitted] + [f.end + buf_start for f in found])
         seg_from = emitted - buf_start
         segment = buf[seg_from:cut - buf_start]
         if found:
