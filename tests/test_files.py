@@ -348,3 +348,21 @@ def test_parallel_scan_reads_again_the_files_of_a_dead_worker(tmp_path, monkeypa
     assert [r.path for r in results] == [str(p) for p in paths]
     assert all(not r.error and [f.type for f in r.findings] == ["CN_MOBILE"] for r in results)
     assert len(pools) == 2  # a fresh pool after the broken one
+
+
+def test_skipped_paths_keep_their_reason_across_processes(tmp_path):
+    import pickle
+
+    from piiscan.files import skipped_path
+
+    p = skipped_path(tmp_path / "x", "loop", "a loop")
+    q = pickle.loads(pickle.dumps(p))
+    assert isinstance(q, SkippedPath) and (q, q.skip_kind, q.reason) == (p, "loop", "a loop")
+    root = tmp_path / "root"
+    root.mkdir()
+    for i in range(6):
+        (root / f"{i}.txt").write_text("电话 13912345678", encoding="utf-8")
+        (root / f"{i}.lnk").symlink_to(root / f"{i}.txt")
+    one = [(Path(r.path).name, r.skip_kind, len(r.findings)) for r in scan_results([root], jobs=1)]
+    two = [(Path(r.path).name, r.skip_kind, len(r.findings)) for r in scan_results([root], jobs=2)]
+    assert one == two and [k for _, k, _ in one].count("symlink") == 6

@@ -138,3 +138,16 @@ def test_outside_git_staged_is_an_error_but_paths_work(tmp_path, rng, monkeypatc
     assert run(plain, "check", monkeypatch=monkeypatch).exit_code == 1
     assert run(plain, "check", "missing.csv", monkeypatch=monkeypatch).exit_code == 2
     assert run(plain, "check", "--staged", "--since", "x", monkeypatch=monkeypatch).exit_code == 2
+
+
+def test_staged_symlinks_are_listed_as_skipped_never_read(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("联系电话 13912345678", encoding="utf-8")
+    (repo / "link.txt").symlink_to(outside)
+    git(repo, "add", "link.txt")
+    res = run(repo, "check", "--staged", "--format", "json", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["findings"] == []
+    assert [(s["path"], s["kind"]) for s in doc["skipped"]] == [("link.txt", "symlink")]

@@ -683,3 +683,42 @@ def test_the_readme_states_the_limits_piiscan_applies():
     assert set(table) == set(limits.Limits.names())
     for name, value in table.items():
         assert limits.parse_value(name, value) == getattr(limits.DEFAULT, name), name
+
+
+# --- 2. bounded time and memory in the isolated reader -----------------------------------------------------------
+
+def _hang(*_args, **_kwargs):
+    time.sleep(120)  # a native library looping on a hostile file
+
+
+def _hog(*_args, **_kwargs):
+    return bytearray(1 << 30)  # a reader inflating without end
+
+
+@pytest.mark.parametrize("reader,limit,expected", [(_hang, "seconds=1", "took longer than 1 s"),
+                                                   (_hog, "memory_bytes=64M", "memory_bytes=67108864")])
+def test_an_isolated_reader_is_stopped_at_its_time_and_memory_limits(tmp_path, monkeypatch, reader, limit, expected):
+    monkeypatch.setattr(excel, "read_bytes", reader)
+    (tmp_path / "a.xlsx").write_bytes(R.xlsx_bytes([["电话"], [R.PHONE]]))
+    (tmp_path / "b.txt").write_text(f"电话 {R.PHONE}", encoding="utf-8")
+    res = cli("scan", "--format", "json", "--jobs", "1", "--limit", limit, str(tmp_path))
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 2
+    assert [e["path"] for e in doc["errors"]] == [str(tmp_path / "a.xlsx")] and expected in doc["errors"][0]["error"]
+    assert doc["summary"]["findings"] == 1
+
+
+def test_the_atomic_writer_refuses_a_symlink_unless_asked(tmp_path):
+    from piiscan.atomic import SymlinkOutput, atomic_output, write_text_atomic
+
+    target = tmp_path / "target.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    with pytest.raises(SymlinkOutput):
+        with atomic_output(link) as tmp:
+            tmp.write_text("new")
+    assert target.read_text() == "old" and link.is_symlink()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".piiscan-")] == []
+    write_text_atomic(link, "report")  # a report path the user named: its target is replaced
+    assert target.read_text() == "report" and link.is_symlink()
