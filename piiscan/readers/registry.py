@@ -137,7 +137,8 @@ def open_regular(path: str | os.PathLike):
     swapped in after a check (which would block ``open`` until a writer comes)
     nor ``/dev/zero`` behind a symlink (which never ends) is ever read.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # POSIX only
+    flags = os.O_RDONLY | nonblock | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -146,7 +147,7 @@ def open_regular(path: str | os.PathLike):
         kind = file_kind(os.fstat(fd).st_mode)
         if kind is not None:
             raise NotRegularFile(f"not a regular file ({kind}): not read")
-        if hasattr(os, "set_blocking"):
+        if nonblock:
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -187,16 +188,20 @@ def read_file_bytes(path: Path, cap: int | None = None) -> bytes:
     return data
 
 
-#: Formats read by native libraries that can crash the interpreter on hostile input (calamine
-#: aborts on some workbooks, pdfium is C): read in a child process (:mod:`piiscan.isolate`).
+#: Formats read in a child process (:mod:`piiscan.isolate`): those read by native libraries that
+#: can crash the interpreter on hostile input (calamine aborts on some workbooks, pdfium and
+#: libxml2 are C), and those whose parse can take many times the file's size in memory (an
+#: lxml tree of an HTML page with a 200 MB attribute). The child's memory is capped
+#: (``memory_bytes``); the main process keeps only text and CSV, which stream past 64 MiB.
 #: Zips too, since they may hold such files. Readers of other native formats add theirs.
-ISOLATED: set[str] = {".xlsx", ".xlsm", ".xls", ".pdf", ".zip"}
+ISOLATED: set[str] = {".xlsx", ".xlsm", ".xls", ".pdf", ".zip", ".docx", ".docm",
+                      ".html", ".htm", ".xhtml", ".shtml"}
 
 
 def needs_isolation(name: str) -> bool:
     """Whether a file is read in a child process, so that a crash there ends only that file.
 
-    >>> needs_isolation("a.XLSX"), needs_isolation("a.csv")
-    (True, False)
+    >>> needs_isolation("a.XLSX"), needs_isolation("a.docx"), needs_isolation("a.csv")
+    (True, True, False)
     """
     return Path(name).suffix.lower() in ISOLATED
