@@ -12,9 +12,10 @@
   a library's message may quote the document.
 - A file's name is scanned too (``part="file name"``): ``张三_11010519491231002X.txt``
   publishes an ID whatever the file holds.
-- Formats read by native libraries (Excel, PDF, and zips, which may hold
-  them) are read in a child process (:mod:`piiscan.isolate`): a crash there
-  is an error for that file, and the run goes on.
+- Formats read by native libraries or with a parse many times their size
+  (Excel, PDF, Word, HTML, and zips, which may hold them) are read in a child
+  process with capped memory (:mod:`piiscan.isolate`): a crash there is an
+  error for that file, and the run goes on.
 - ``jobs > 1`` scans batches of files in worker processes; results come back in
   the same order and are identical to ``jobs=1``.
 """
