@@ -594,6 +594,7 @@ def scan_results(
     max_file_size: int | None = None,
     jobs: int = 1,
     stream_big: bool = False,
+    isolate: str = "native",
 ) -> Iterator[FileResult]:
     """:class:`FileResult` per file (per member for zips), in a stable (sorted walk) order.
 
@@ -605,11 +606,17 @@ def scan_results(
     iterator to consume once, and its ``error``, ``skipped`` and ``notes``
     are known only after that. Memory then stays flat whatever the size and
     density of the file (``piiscan scan --format jsonl`` does this).
+
+    ``isolate`` (with ``jobs=1``; ``--jobs`` workers are separate processes
+    already): ``"native"`` reads the formats of
+    :data:`~piiscan.readers.registry.ISOLATED` in a child process, ``"all"``
+    every file (for a scanner that runs native code itself, e.g. a model),
+    ``"none"`` nothing.
     """
     scanner = scanner or _default_scanner()
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
     if not stream_big:
-        yield from _scan_files(files, scanner, max_file_size, jobs)
+        yield from _scan_files(files, scanner, max_file_size, jobs, isolate)
         return
     others: list[Path] = []
     for file in files:
@@ -618,13 +625,13 @@ def scan_results(
                 or registry.is_archive(file.name) or not _streams(file, size):
             others.append(file)
             continue
-        yield from _scan_files(others, scanner, max_file_size, jobs)
+        yield from _scan_files(others, scanner, max_file_size, jobs, isolate)
         others = []
         result = FileResult(str(file), size=size)
         result.findings = itertools.chain(name_findings(file.name, scanner, result.path),  # type: ignore[assignment]
                                           _stream_findings(file, scanner, result))
         yield result
-    yield from _scan_files(others, scanner, max_file_size, jobs)
+    yield from _scan_files(others, scanner, max_file_size, jobs, isolate)
 
 
 def _scan_files(files: list[Path], scanner: Scanner, max_file_size: int | None, jobs: int,

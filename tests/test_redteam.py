@@ -722,3 +722,13 @@ def test_the_atomic_writer_refuses_a_symlink_unless_asked(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".piiscan-")] == []
     write_text_atomic(link, "report")  # a report path the user named: its target is replaced
     assert target.read_text() == "report" and link.is_symlink()
+
+
+def test_isolate_all_protects_readers_that_are_not_native_too(tmp_path, monkeypatch):
+    # For a scanner or reader that runs native code of its own (a model): every file in a child.
+    from piiscan.readers import text as text_reader
+
+    monkeypatch.setattr(text_reader, "read_bytes", _abort)
+    (tmp_path / "a.txt").write_text("无", encoding="utf-8")
+    [r] = list(scan_results([tmp_path / "a.txt"], Scanner(), isolate="all"))
+    assert "SIGABRT" in r.error
