@@ -239,12 +239,15 @@ sys.exit(rc)
 
 
 def run_measured(args: list[str], cwd: Path, *, timeout: float = 300, env: dict | None = None,
-                 preexec_fn=None) -> tuple[int, str, str, int]:
-    """``piiscan ARGS`` in a fresh process: (exit code, stdout, stderr, peak RSS in bytes)."""
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
+                 preexec_fn=None, keep_stdout: bool = True) -> tuple[int, str, str, int]:
+    """``piiscan ARGS`` in a fresh process: (exit code, stdout, stderr, peak RSS in bytes).
+
+    ``keep_stdout=False`` sends stdout to /dev/null (a scan of a huge file prints millions of lines)."""
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *args], cwd=cwd, text=True, timeout=timeout,
+                          stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
     err, _, tail = proc.stderr.rpartition("\nMAXRSS ")
-    return proc.returncode, proc.stdout, err, int(tail.split()[0]) if tail.strip() else 0
+    return proc.returncode, proc.stdout or "", err, int(tail.split()[0]) if tail.strip() else 0
 
 
 def fsize_limit(nbytes: int):
