@@ -734,18 +734,28 @@ def _init_worker(scanner: Scanner, max_file_size: int | None, limits: "_limits.L
     if multiprocessing.parent_process() is not None:  # a worker process, never the main one
         from .isolate import quiet_worker
 
-        _limits.cap_memory()  # a reader past memory_bytes fails that file, not the machine
         quiet_worker()
 
 
+def _scan_in_worker(file: Path) -> list[FileResult]:
+    """One file in a worker process; formats parsed natively or into big trees under the memory cap
+    (a reader past ``memory_bytes`` fails that file, not the machine)."""
+    import contextlib
+    import multiprocessing
+
+    capped = multiprocessing.parent_process() is not None and registry.needs_isolation(file.name)
+    with _limits.memory_cap() if capped else contextlib.nullcontext():
+        return scan_file_results(file, _WORKER["scanner"], _WORKER["max_file_size"])
+
+
 def _scan_one(file: Path) -> list[FileResult]:
-    return scan_file_results(file, _WORKER["scanner"], _WORKER["max_file_size"])
+    return _scan_in_worker(file)
 
 
 def _scan_batch(files: list[Path]) -> list[FileResult]:
     out: list[FileResult] = []
     for f in files:
-        out.extend(scan_file_results(f, _WORKER["scanner"], _WORKER["max_file_size"]))
+        out.extend(_scan_in_worker(f))
     return out
 
 

@@ -51,7 +51,8 @@ class Limits:
     #: seconds one file may take when read in an isolated worker process (a hang in a native library)
     seconds: float = 600.0
     #: memory a worker process (an isolated reader, a --jobs worker) may take on top of what it
-    #: starts with; past it allocations fail and that file is an error (Linux: RLIMIT_DATA)
+    #: holds while it reads one file of a format parsed natively or into a tree (Excel, PDF, Word,
+    #: HTML, zip); past it allocations fail and that file is an error (Linux: RLIMIT_DATA)
     memory_bytes: int = 768 * MiB
 
     @classmethod
@@ -135,6 +136,34 @@ def cap_memory(limits: Limits | None = None) -> int | None:
     except (ValueError, OSError):
         return None
     return cap
+
+
+@contextlib.contextmanager
+def memory_cap(limits: Limits | None = None) -> Iterator[int | None]:
+    """:func:`cap_memory` for the ``with`` block only: the soft limit is put back afterwards.
+
+    Worker processes read formats parsed by native libraries or into trees
+    many times their size under it, and everything else without it, so a
+    table's result does not depend on ``--jobs``.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        yield None
+        return
+    if not hasattr(resource, "RLIMIT_DATA"):  # pragma: no cover
+        yield None
+        return
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = cap_memory(limits)
+    try:
+        yield cap
+    finally:
+        if cap is not None:
+            try:
+                resource.setrlimit(resource.RLIMIT_DATA, before)
+            except (ValueError, OSError):
+                pass
 
 
 def _vm_data() -> int | None:
@@ -240,5 +269,5 @@ def describe(limits: Limits | None = None) -> str:
     return " ".join(f"{n}={getattr(limits, n)}" for n in Limits.names())
 
 
-__all__ = ["DEFAULT", "LimitExceeded", "LimitSpecError", "Limits", "cap_memory", "check", "out_of_memory", "configure", "current", "describe",
+__all__ = ["DEFAULT", "LimitExceeded", "LimitSpecError", "Limits", "cap_memory", "check", "memory_cap", "out_of_memory", "configure", "current", "describe",
            "parse_assignment", "parse_value", "replace", "using", "with_values"]

@@ -182,14 +182,16 @@ _REDACTOR: dict[str, object] = {}
 def _init_redactor(redactor: Redactor, limits: _limits.Limits) -> None:
     _REDACTOR["r"] = redactor
     _limits.configure(limits)
-    _limits.cap_memory()  # only ever run in the isolated child
 
 
 def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, redactor: Redactor | None = None):
     """Write ``dst`` and scan it again: ``(report, findings left or None when it could not be verified)``.
 
-    Runs in a child process for formats read by native libraries."""
-    redactor = redactor or _REDACTOR["r"]  # type: ignore[assignment]
+    Without ``redactor``: in the isolated child (formats read by native libraries or into big
+    trees), under the memory cap."""
+    if redactor is None:
+        with _limits.memory_cap():
+            return _redact_and_verify(src, dst, in_place, pdf_mode, _REDACTOR["r"])  # type: ignore[arg-type]
     report = redact_file(src, dst, redactor=redactor, in_place=in_place, pdf_mode=pdf_mode)
     return report, _rescan(dst, redactor, report)
 
