@@ -256,15 +256,16 @@ def _redact_both(tmp_path, monkeypatch, name: str, data: bytes) -> tuple[bytes, 
     from piiscan import files
     from piiscan.redact import Redactor, redact_file
 
+    from piiscan.redact import stream as redact_stream
+
     src = tmp_path / name
     src.write_bytes(data)
     redactor = Redactor()
+    assert not redact_stream.streams(src)
     redact_file(src, tmp_path / "whole" / name, redactor=redactor)
     monkeypatch.setattr(files, "STREAM_THRESHOLD", 16)
     monkeypatch.setattr(tables, "STREAM_HEAD_ROWS", 40)
     monkeypatch.setattr(tables, "_BATCH_ROWS", 7)
-    from piiscan.redact import stream as redact_stream
-
     monkeypatch.setattr(redact_stream, "_READ", 97)  # records cut by many reads
     report = redact_file(src, tmp_path / "streamed" / name, redactor=redactor)
     assert report.changes

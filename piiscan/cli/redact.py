@@ -348,13 +348,12 @@ def _rescan(dst: Path, redactor: Redactor, report: FileReport):
                 left.add(f)
 
     if streams(dst):
-        from ..files import scan_results
+        from ..files import FileResult, _stream_findings, name_findings
 
-        for result in scan_results([dst], redactor.scanner, stream_big=True):
-            keep(result.findings)  # an iterator: the file is read here
-            if result.error or result.skipped:
-                return None
-        return left
+        result = FileResult(str(dst))
+        keep(name_findings(dst.name, redactor.scanner, str(dst)))
+        keep(_stream_findings(dst, redactor.scanner, result))  # the file is read here, as it is scanned
+        return None if result.error or result.skipped else left
     for result in scan_file_results(dst, redactor.scanner):
         if result.error or result.skipped:
             return None

@@ -1,10 +1,11 @@
 """Redacting text and CSV files too big to hold in memory, as :mod:`piiscan.stream` scans them.
 
 The whole-file writers decode the file, redact the text and encode it again:
-about 30 times the file in memory (a 200 MB CSV took 6.6 GB). Over
-:data:`piiscan.files.STREAM_THRESHOLD` — the size from which the scanner
-streams too — these writers take over; memory then stays flat whatever the
-size:
+about 30 times the file in memory (a 200 MB CSV took 6.6 GB; a 20 MB one
+1.4 GB). Over :data:`THRESHOLD` (8 MiB, or the scanner's
+:data:`piiscan.files.STREAM_THRESHOLD` if lower) these writers take over,
+and the output is re-scanned the same streaming way; memory then stays flat
+whatever the size:
 
 * **Text**: read in chunks of ``chunk_chars`` characters, each scanned with
   ``overlap`` characters of context on either side exactly as
@@ -47,20 +48,25 @@ class MalformedCSV(ValueError):
     """The CSV cannot be split into records (an unclosed quote): it is redacted as plain text."""
 
 
-def streams(path: Path) -> str | None:
-    """``"text"`` or ``"csv"`` when ``path`` is redacted by this module, else None.
+#: Text and CSV files over this many bytes are redacted (and verified) as they are read.
+#: Lower than the scanner's threshold: a scan holds findings, a whole-file redaction ~30× the
+#: file. The findings are the same either way for text; a table's columns are classified
+#: from its first ~100 non-empty cells per column either way (see :mod:`piiscan.tables`).
+THRESHOLD = 8 * 1024 * 1024
 
-    The same rule as the scanner's (:func:`piiscan.files._streams`): a text or
-    CSV file over :data:`~piiscan.files.STREAM_THRESHOLD`.
-    """
-    from ..files import STREAM_THRESHOLD
+
+def streams(path: Path) -> str | None:
+    """``"text"`` or ``"csv"`` when ``path`` is redacted by this module, else None:
+    a text or CSV file over :data:`THRESHOLD` (or the scanner's threshold, if lower)."""
+    from .. import files
     from ..readers import registry
 
     try:
         size = path.stat().st_size
     except OSError:
         return None
-    if size <= STREAM_THRESHOLD or registry.is_archive(path.name) or registry.unsupported_reason(path.name):
+    if size <= min(THRESHOLD, files.STREAM_THRESHOLD) or registry.is_archive(path.name) \
+            or registry.unsupported_reason(path.name):
         return None
     module = registry.module_for(path.name)
     if module.__name__.endswith(".text"):
