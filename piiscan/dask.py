@@ -23,7 +23,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from .files import FileResult, available_cores, iter_files
+from . import limits as _limits
+from .files import FileResult, SkippedPath, available_cores, iter_files
 from .files import batches as files_batches
 from .finding import Finding
 from .scanner import Scanner
@@ -82,16 +83,24 @@ def batches(files: Sequence[Path], max_files: int = DEFAULT_BATCH_FILES,
     >>> [len(b) for b in batches([Path("a")] * 5, max_files=2)]
     [2, 2, 1]
     """
-    return [[str(f) for f in batch] for batch in files_batches([Path(f) for f in files], max_files, max_bytes)]
+    # A skipped path (a symlink not followed) travels as itself: its reason goes with it.
+    return [[f if isinstance(f, SkippedPath) else str(f) for f in batch]
+            for batch in files_batches([f if isinstance(f, SkippedPath) else Path(f) for f in files],
+                                       max_files, max_bytes)]
 
 
-def _scan_batch(paths: list[str], scanner: Scanner, max_file_size: int | None) -> list[FileResult]:
-    """Runs on a worker: exactly the local per-file code (readers, archives, size limit)."""
-    from .files import scan_file_results
+def _scan_batch(paths: list[str], scanner: Scanner, max_file_size: int | None,
+                limits: "_limits.Limits | None" = None) -> list[FileResult]:
+    """Runs on a worker: exactly the local per-file code (readers, archives, size limit),
+    under the client's limits (``--limit``, ``[tool.piiscan.limits]``)."""
+    import contextlib
+
+    from .files import SkippedPath, scan_file_results
 
     results: list[FileResult] = []
-    for p in paths:
-        results.extend(scan_file_results(Path(p), scanner, max_file_size))
+    with _limits.using(limits) if limits is not None else contextlib.nullcontext():
+        for p in paths:
+            results.extend(scan_file_results(p if isinstance(p, SkippedPath) else Path(p), scanner, max_file_size))
     return results
 
 
@@ -120,6 +129,7 @@ def scan_results(
     # Send the scanner once per worker; each task then refers to it by key.
     remote_scanner = client.scatter(scanner, broadcast=True)
     futures = client.map(_scan_batch, groups, scanner=remote_scanner, max_file_size=max_file_size,
+                         limits=_limits.current(),
                          pure=False, key=[f"piiscan-files-{i}-{os.urandom(4).hex()}" for i in range(len(groups))])
     try:
         for i, fut in enumerate(futures):

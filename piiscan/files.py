@@ -5,8 +5,17 @@
   :class:`~piiscan.readers.registry.Note` (e.g. an image-only PDF page).
 - Zip members are scanned as files and reported as ``archive.zip!inner/path.csv``.
 - A file that cannot be read is a :class:`FileResult` with ``error`` (corrupt,
-  encrypted, I/O); one not scanned on purpose has ``skipped`` (binary,
-  unsupported format, too large). Neither stops the scan of other files.
+  encrypted, I/O, over a :mod:`~piiscan.limits` limit); one not scanned on
+  purpose has ``skipped`` and a ``skip_kind`` (binary, unsupported format, too
+  large, a symlink not followed, a FIFO or device, a symlink loop). Neither
+  stops the scan of other files. Error texts are masked (:func:`~piiscan.masking.mask_text`):
+  a library's message may quote the document.
+- A file's name is scanned too (``part="file name"``): ``张三_11010519491231002X.txt``
+  publishes an ID whatever the file holds.
+- Formats read by native libraries or with a parse many times their size
+  (Excel, PDF, Word, HTML, and zips, which may hold them) are read in a child
+  process with capped memory (:mod:`piiscan.isolate`): a crash there is an
+  error for that file, and the run goes on.
 - ``jobs > 1`` scans batches of files in worker processes; results come back in
   the same order and are identical to ``jobs=1``.
 """
@@ -15,13 +24,16 @@ from __future__ import annotations
 import bisect
 import collections
 import fnmatch
+import itertools
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from . import limits as _limits
 from .finding import Finding
+from .masking import mask_text
 from .readers import ReadError, Segment
 from .readers import registry
 from .readers.text import NEWLINE as _NEWLINE
@@ -33,6 +45,21 @@ from .tables import ColumnClass, Table, iter_table, scan_table
 STREAM_THRESHOLD = 64 * 1024 * 1024
 
 IGNORE_FILE = ".piiscanignore"
+
+#: Why a file was not scanned (:attr:`FileResult.skip_kind`).
+SKIP_UNSUPPORTED = "unsupported"  # a format piiscan cannot read (.doc, .pptx, an image without OCR)
+SKIP_BINARY = "binary"  # bytes that are no text and no known format
+SKIP_SIZE = "size"  # over --max-file-size
+SKIP_SYMLINK = "symlink"  # a symbolic link the walk did not follow
+SKIP_LOOP = "loop"  # a followed symlink leading back to a folder already walked
+SKIP_SPECIAL = "special"  # a FIFO, device or socket: not a document, never opened
+
+#: Skips of files that may hold personal information piiscan could not read:
+#: ``piiscan check`` fails on them (exit 2) unless configured to accept them.
+UNCHECKED_SKIPS = frozenset({SKIP_UNSUPPORTED, SKIP_BINARY})
+
+#: The ``part`` of a finding in a file's (or zip member's) name.
+FILE_NAME_PART = "file name"
 
 
 @dataclass
@@ -47,11 +74,21 @@ class FileResult:
 
     path: str
     findings: list[Finding] = field(default_factory=list)
-    error: str | None = None  # unreadable: corrupt, encrypted, I/O error
-    skipped: str | None = None  # deliberately not scanned: binary, too large, unsupported
+    error: str | None = None  # unreadable: corrupt, encrypted, I/O error, over a limit
+    skipped: str | None = None  # deliberately not scanned: binary, too large, unsupported, a symlink
     size: int = 0
     notes: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
+    skip_kind: str | None = None  # one of the SKIP_* constants when ``skipped``
+
+    def skip(self, kind: str, reason: str) -> "FileResult":
+        self.skip_kind, self.skipped = kind, reason
+        return self
+
+    @property
+    def unchecked(self) -> bool:
+        """Skipped, though it may hold personal information: an unsupported or binary format."""
+        return self.skip_kind in UNCHECKED_SKIPS
 
     @property
     def incomplete(self) -> bool:
@@ -77,11 +114,11 @@ def scan_file(path: str | os.PathLike, scanner: Scanner | None = None) -> list[F
     findings: list[Finding] = []
     for result in scan_file_results(Path(path), scanner or _default_scanner(), None):
         if result.error:
-            raise ReadError(f"{result.path}: {result.error}")
+            raise ReadError(f"{mask_text(result.path)}: {result.error}")
         if result.skipped:
-            raise ReadError(f"{result.path}: not scanned: {result.skipped}")
+            raise ReadError(f"{mask_text(result.path)}: not scanned: {result.skipped}")
         if result.unread:
-            raise ReadError(f"{result.path}: not read in full: {result.unread[0]}")
+            raise ReadError(f"{mask_text(result.path)}: not read in full: {result.unread[0]}")
         findings.extend(result.findings)
     return findings
 
@@ -117,18 +154,36 @@ def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = 
     the unit of work for parallel engines (``jobs``, Dask).
     """
     shown = display_path or str(path)
+    results = _file_results(path, scanner, max_file_size, shown)
+    named = name_findings(path.name, scanner, shown)
+    if named:
+        own = next((r for r in results if r.path == shown), None)
+        if own is None:  # an archive read member by member: its own name gets a result of its own
+            own = FileResult(shown, size=_size(path))
+            results.insert(0, own)
+        own.findings[:0] = named
+    return results
+
+
+def _file_results(path: Path, scanner: Scanner, max_file_size: int | None, shown: str) -> list[FileResult]:
+    if isinstance(path, SkippedPath):
+        return [FileResult(shown).skip(path.skip_kind, path.reason)]
     try:
         st = path.stat()
     except OSError as exc:
         return [FileResult(shown, error=exc.strerror or str(exc))]
-    if stat.S_ISDIR(st.st_mode):
+    kind = registry.file_kind(st.st_mode)
+    if kind == "folder":
         return [FileResult(shown, error=_folder_error(path))]
+    if kind is not None:
+        # A FIFO would block the read until a writer comes, /dev/zero would never end: never opened.
+        return [FileResult(shown).skip(SKIP_SPECIAL, f"not a regular file ({kind}): not read")]
     size = st.st_size
     if max_file_size is not None and size > max_file_size:
-        return [FileResult(shown, skipped=f"too large ({size} bytes > {max_file_size})", size=size)]
+        return [FileResult(shown, size=size).skip(SKIP_SIZE, f"too large ({size} bytes > {max_file_size})")]
     reason = registry.unsupported_reason(path.name)
     if reason:
-        return [FileResult(shown, skipped=f"unsupported format: {reason}", size=size)]
+        return [FileResult(shown, size=size).skip(SKIP_UNSUPPORTED, f"unsupported format: {reason}")]
     if registry.is_archive(path.name):
         return _scan_archive(path, shown, size, scanner, max_file_size)
     result = FileResult(shown, size=size)
@@ -137,12 +192,21 @@ def scan_file_results(path: Path, scanner: Scanner, max_file_size: int | None = 
         result.findings = [] if result.error else found
         return [result]
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        result.error = exc.strerror or str(exc)
+        data = registry.read_file_bytes(path)
+    except ReadError as exc:
+        result.error = mask_text(str(exc))
         return [result]
     _scan_bytes(data, path.name, scanner, result)
     return [result]
+
+
+def name_findings(name: str, scanner: Scanner, path: str) -> list[Finding]:
+    """Findings in a file's name (or a zip member's path), with ``part="file name"``.
+
+    Offsets index ``name``. The name is scanned like a line of text, so a
+    number glued to letters or other digits is no finding, as in a document.
+    """
+    return [f.with_location(path=path, part=FILE_NAME_PART) for f in scanner.scan(name)] if name else []
 
 
 def _folder_error(path: Path) -> str:
@@ -173,10 +237,10 @@ def _stream_findings(path: Path, scanner: Scanner, result: FileResult) -> Iterat
     module = registry.module_for(path.name)
     try:
         if module.__name__.endswith(".text"):
-            with path.open("rb") as fh:
+            with registry.open_regular(path) as fh:
                 head = fh.read(8192)
             if looks_binary(head):
-                result.skipped = "binary file (unsupported format)"
+                result.skip(SKIP_BINARY, "binary file (unsupported format)")
                 return
             yield from scan_stream(path, scanner, path=result.path)
             return
@@ -185,31 +249,44 @@ def _stream_findings(path: Path, scanner: Scanner, result: FileResult) -> Iterat
             yield from iter_table(table, scanner, path=result.path, classes=classes)
             result.notes.extend(_class_notes(table, classes))
     except ReadError as exc:
-        result.error = str(exc)
+        result.error = mask_text(str(exc))
     except OSError as exc:
-        result.error = exc.strerror or str(exc)
+        result.error = exc.strerror or type(exc).__name__
     except MemoryError:
-        result.error = "out of memory while reading"
+        result.error = _limits.out_of_memory()
     except Exception as exc:  # a reader library failing on hostile input must not stop the scan
-        result.error = f"cannot read ({type(exc).__name__}: {str(exc)[:200]})"
+        result.error = _library_error(exc)
+
+
+def _library_error(exc: BaseException) -> str:
+    """A reader library's failure, for the report: its type, and the first line of its text masked.
+
+    The text may quote the document (``Unrecognized boolean cell value: 13912345678``,
+    a PDF dictionary dump): values in it are masked like everywhere else.
+    """
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return f"cannot read ({type(exc).__name__}{': ' + mask_text(text) if text else ''})"
 
 
 def _scan_bytes(data: bytes, name: str, scanner: Scanner, result: FileResult) -> None:
     module = registry.module_for(name)
     if module.__name__.endswith(".text") and looks_binary(data):
-        result.skipped = "binary file (unsupported format)"
+        result.skip(SKIP_BINARY, "binary file (unsupported format)")
         return
     try:
         _scan_items(module.read_bytes(data, name), scanner, result)
     except ReadError as exc:
         result.findings = []
-        result.error = str(exc)
+        result.error = mask_text(str(exc))
     except MemoryError:
         result.findings = []
-        result.error = "out of memory while reading"
+        result.error = _limits.out_of_memory()
+    except RecursionError:
+        result.findings = []
+        result.error = "cannot read (nested too deeply)"
     except Exception as exc:  # a reader library failing on hostile input must not stop the scan
         result.findings = []
-        result.error = f"cannot read ({type(exc).__name__}: {str(exc)[:200]})"
+        result.error = _library_error(exc)
 
 
 def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> None:
@@ -231,9 +308,9 @@ def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> N
         if isinstance(item, (registry.Unread, registry.Note, Table)) and segments:
             flush()
         if isinstance(item, registry.Unread):
-            result.unread.append(str(item))
+            result.unread.append(mask_text(str(item)))
         elif isinstance(item, registry.Note):
-            result.notes.append(str(item))
+            result.notes.append(mask_text(str(item)))
         elif isinstance(item, Table):
             found, classes = scan_table(item, scanner, path=result.path)
             result.findings.extend(_refined(item, found))
@@ -262,7 +339,7 @@ def _class_notes(table: Table, classes: list[ColumnClass]) -> Iterator[str]:
     where = "".join(f"{k} {v} " for k, v in table.location.items())
     for c in classes:
         if c.note:
-            yield f"{where}column {c.column!r}: {c.note}"
+            yield mask_text(f"{where}column {c.column!r}: {c.note}")
 
 
 def _scan_archive(path: Path, shown: str, size: int, scanner: Scanner, max_file_size: int | None) -> list[FileResult]:
@@ -270,26 +347,29 @@ def _scan_archive(path: Path, shown: str, size: int, scanner: Scanner, max_file_
 
     results: list[FileResult] = []
     try:
-        with path.open("rb") as fh:
+        with registry.open_regular(path) as fh:
             for name, data in archive.iter_members(fh, prefix=f"{shown}!"):
-                if isinstance(data, ReadError):
-                    results.append(FileResult(name, error=str(data)))
-                    continue
-                r = FileResult(name, size=len(data))
                 inner = name.rsplit("!", 1)[-1]
-                reason = registry.unsupported_reason(inner)
-                if reason:
-                    r.skipped = f"unsupported format: {reason}"
-                elif max_file_size is not None and len(data) > max_file_size:
-                    r.skipped = f"too large ({len(data)} bytes > {max_file_size})"
+                if isinstance(data, ReadError):
+                    r = FileResult(name, error=mask_text(str(data)))
                 else:
-                    _scan_bytes(data, inner, scanner, r)
+                    r = FileResult(name, size=len(data))
+                    reason = registry.unsupported_reason(inner)
+                    if reason:
+                        r.skip(SKIP_UNSUPPORTED, f"unsupported format: {reason}")
+                    elif max_file_size is not None and len(data) > max_file_size:
+                        r.skip(SKIP_SIZE, f"too large ({len(data)} bytes > {max_file_size})")
+                    else:
+                        _scan_bytes(data, PurePosixPath(inner).name, scanner, r)
+                    del data
+                # A member's path inside the archive is published with it, folders included.
+                r.findings[:0] = name_findings(inner, scanner, name)
                 results.append(r)
     except ReadError as exc:
         # A bomb or a corrupt archive: what was read before stays, the archive reports why it stopped.
-        results.append(FileResult(shown, error=str(exc), size=size))
+        results.append(FileResult(shown, error=mask_text(str(exc)), size=size))
     except OSError as exc:
-        results.append(FileResult(shown, error=exc.strerror or str(exc), size=size))
+        results.append(FileResult(shown, error=exc.strerror or type(exc).__name__, size=size))
     if not results:
         results.append(FileResult(shown, size=size, notes=["empty archive"]))
     return results
@@ -402,6 +482,23 @@ def ignored(root: str | os.PathLike, rel: str) -> bool:
     return IgnoreRules.for_folder(root).ignored(rel)
 
 
+class SkippedPath(type(Path())):  # type: ignore[misc]
+    """A path the folder walk lists without it being read, and why: a symlink not
+    followed, a symlink loop. It is reported as skipped, never silently left out."""
+
+    skip_kind: str = SKIP_SYMLINK
+    reason: str = ""
+
+    def __reduce__(self):  # keep the reason across processes (--jobs, Dask)
+        return (skipped_path, (str(self), self.skip_kind, self.reason))
+
+
+def skipped_path(path: str | os.PathLike, kind: str, reason: str) -> SkippedPath:
+    p = SkippedPath(path)
+    p.skip_kind, p.reason = kind, reason
+    return p
+
+
 def iter_files(
     paths: Iterable[str | os.PathLike],
     *,
@@ -415,40 +512,70 @@ def iter_files(
     relative to the folder given (``*.csv``, ``archive/**``). A
     ``.piiscanignore`` file (gitignore syntax) in the folder or any
     sub-folder excludes what it matches, relative to where it sits.
-    Symlinks are not followed unless asked; hidden folders (``.git``) are
-    not entered. A path given explicitly is always yielded. A folder that
-    cannot be listed (permission denied, I/O error) is yielded itself, so it
-    is never silently left out: :func:`scan_file_results` turns it into a
-    :class:`FileResult` with ``error``.
+    Hidden folders (``.git``) are not entered. A path given explicitly is
+    always yielded. A folder that cannot be listed (permission denied, I/O
+    error) is yielded itself, so it is never silently left out:
+    :func:`scan_file_results` turns it into a :class:`FileResult` with ``error``.
+
+    Symlinks are not followed unless asked; each one met is yielded as a
+    :class:`SkippedPath` (reported as skipped, with the reason). With
+    ``follow_symlinks``, a link to a folder already walked (a loop, or a
+    second way to the same folder) is not entered again but yielded as a
+    :class:`SkippedPath`: the walk always ends.
     """
     for p in paths:
-        p = Path(p)
-        if not p.is_dir():
+        if not isinstance(p, SkippedPath):
+            p = Path(p)
+        if isinstance(p, SkippedPath) or not p.is_dir():
             yield p
             continue
         rules = IgnoreRules.for_folder(p)
         unlisted: list[OSError] = []
+        seen = {_dir_key(p)}
         for root, dirs, files in os.walk(p, onerror=unlisted.append, followlinks=follow_symlinks):
             yield from _unlisted(unlisted, p)
             root_rel = Path(root).relative_to(p).as_posix()
             root_rel = "" if root_rel == "." else root_rel
-            dirs[:] = sorted(
-                d for d in dirs
-                if not d.startswith(".")
-                and (follow_symlinks or not os.path.islink(os.path.join(root, d)))
-                and not rules.ignored(_join(root_rel, d) + "/")
-            )
-            for name in sorted(files):
-                full = Path(root, name)
-                if full.is_symlink() and not follow_symlinks:
+            keep, skipped = [], []
+            for d in sorted(dirs):
+                rel = _join(root_rel, d)
+                if d.startswith(".") or rules.ignored(rel + "/"):
                     continue
-                rel = _join(root_rel, name)
+                full = os.path.join(root, d)
+                if os.path.islink(full):
+                    if not follow_symlinks:
+                        skipped.append((rel, skipped_path(full, SKIP_SYMLINK,
+                                                          "symbolic link to a folder, not followed (--follow-symlinks)")))
+                        continue
+                    key = _dir_key(Path(full))
+                    if key in seen:
+                        skipped.append((rel, skipped_path(full, SKIP_LOOP, "symbolic link to a folder already "
+                                                                            "walked (a loop): not entered again")))
+                        continue
+                    seen.add(key)
+                else:
+                    seen.add(_dir_key(Path(full)))
+                keep.append(d)
+            dirs[:] = keep
+            entries = [(_join(root_rel, name), Path(root, name)) for name in files] + skipped
+            for rel, full in sorted(entries, key=lambda e: e[0]):
                 if include and not any(glob_match(rel, g) for g in include):
                     continue
                 if any(glob_match(rel, g) for g in exclude) or rules.ignored(rel):
                     continue
+                if not isinstance(full, SkippedPath) and not follow_symlinks and full.is_symlink():
+                    full = skipped_path(full, SKIP_SYMLINK, "symbolic link, not followed (--follow-symlinks)")
                 yield full
         yield from _unlisted(unlisted, p)
+
+
+def _dir_key(path: Path) -> tuple[int, int] | str:
+    """What identifies a folder however it is reached: device and inode (the resolved path where stat fails)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return os.path.realpath(path)
+    return (st.st_dev, st.st_ino)
 
 
 def _unlisted(errors: list[OSError], top: Path) -> Iterator[Path]:
@@ -502,6 +629,7 @@ def scan_results(
     max_file_size: int | None = None,
     jobs: int = 1,
     stream_big: bool = False,
+    isolate: str = "native",
 ) -> Iterator[FileResult]:
     """:class:`FileResult` per file (per member for zips), in a stable (sorted walk) order.
 
@@ -513,11 +641,17 @@ def scan_results(
     iterator to consume once, and its ``error``, ``skipped`` and ``notes``
     are known only after that. Memory then stays flat whatever the size and
     density of the file (``piiscan scan --format jsonl`` does this).
+
+    ``isolate`` (with ``jobs=1``; ``--jobs`` workers are separate processes
+    already): ``"native"`` reads the formats of
+    :data:`~piiscan.readers.registry.ISOLATED` in a child process, ``"all"``
+    every file (for a scanner that runs native code itself, e.g. a model),
+    ``"none"`` nothing.
     """
     scanner = scanner or _default_scanner()
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
     if not stream_big:
-        yield from _scan_files(files, scanner, max_file_size, jobs)
+        yield from _scan_files(files, scanner, max_file_size, jobs, isolate)
         return
     others: list[Path] = []
     for file in files:
@@ -526,20 +660,67 @@ def scan_results(
                 or registry.is_archive(file.name) or not _streams(file, size):
             others.append(file)
             continue
-        yield from _scan_files(others, scanner, max_file_size, jobs)
+        yield from _scan_files(others, scanner, max_file_size, jobs, isolate)
         others = []
         result = FileResult(str(file), size=size)
-        result.findings = _stream_findings(file, scanner, result)  # type: ignore[assignment]
+        result.findings = itertools.chain(name_findings(file.name, scanner, result.path),  # type: ignore[assignment]
+                                          _stream_findings(file, scanner, result))
         yield result
-    yield from _scan_files(others, scanner, max_file_size, jobs)
+    yield from _scan_files(others, scanner, max_file_size, jobs, isolate)
 
 
-def _scan_files(files: list[Path], scanner: Scanner, max_file_size: int | None, jobs: int) -> Iterator[FileResult]:
+def _scan_files(files: list[Path], scanner: Scanner, max_file_size: int | None, jobs: int,
+                isolate: str = "native") -> Iterator[FileResult]:
     if jobs <= 1 or len(files) < 2:
-        for file in files:
-            yield from scan_file_results(file, scanner, max_file_size)
+        with _Isolation(scanner, max_file_size, isolate) as iso:
+            for file in files:
+                yield from iso.scan(file)
         return
     yield from _scan_parallel(files, scanner, max_file_size, jobs)
+
+
+#: How :func:`scan_results` isolates reads in a child process: ``"native"`` the formats read by native
+#: libraries (:func:`piiscan.readers.registry.needs_isolation`), ``"all"`` every file, ``"none"`` nothing.
+ISOLATE_MODES = ("native", "all", "none")
+
+
+class _Isolation:
+    """Scans a file here, or in a child process when its reader may crash the interpreter."""
+
+    def __init__(self, scanner: Scanner, max_file_size: int | None, mode: str = "native"):
+        if mode not in ISOLATE_MODES:
+            raise ValueError(f"isolate must be one of {', '.join(ISOLATE_MODES)}")
+        self.scanner, self.max_file_size, self.mode = scanner, max_file_size, mode
+        self._worker = None
+
+    def __enter__(self) -> "_Isolation":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._worker is not None:
+            self._worker.close()
+
+    def wanted(self, file: Path) -> bool:
+        if self.mode == "none" or isinstance(file, SkippedPath):
+            return False
+        return self.mode == "all" or registry.needs_isolation(file.name)
+
+    def scan(self, file: Path) -> list[FileResult]:
+        if not self.wanted(file):
+            return scan_file_results(file, self.scanner, self.max_file_size)
+        from .isolate import Isolated, WorkerCrashed
+
+        if self._worker is None:
+            self._worker = Isolated(_init_worker, (self.scanner, self.max_file_size, _limits.current()))
+        try:
+            return self._worker.call(_scan_one, file, timeout=_limits.current().seconds)
+        except WorkerCrashed as exc:
+            # The file is an error (exit 2): what crashed may hold personal information we never saw.
+            return [FileResult(str(file), size=_size(file), error=f"{exc.reason}; the file was not checked")]
+        except MemoryError:
+            return [FileResult(str(file), size=_size(file), error=_limits.out_of_memory())]
+        except Exception as exc:  # noqa: BLE001 - never expected (scan_file_results does not raise); never fatal
+            return [FileResult(str(file), size=_size(file), error=_library_error(exc))]
 
 
 def _batches(files: list[Path], jobs: int) -> list[list[Path]]:
@@ -578,15 +759,38 @@ def available_cores() -> int:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(scanner: Scanner, max_file_size: int | None) -> None:
+def _init_worker(scanner: Scanner, max_file_size: int | None, limits: "_limits.Limits | None" = None) -> None:
     _WORKER["scanner"] = scanner
     _WORKER["max_file_size"] = max_file_size
+    if limits is not None:  # the parent's --limit and [tool.piiscan.limits], whatever the start method
+        _limits.configure(limits)
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # a worker process, never the main one
+        from .isolate import quiet_worker
+
+        quiet_worker()
+
+
+def _scan_in_worker(file: Path) -> list[FileResult]:
+    """One file in a worker process; formats parsed natively or into big trees under the memory cap
+    (a reader past ``memory_bytes`` fails that file, not the machine)."""
+    import contextlib
+    import multiprocessing
+
+    capped = multiprocessing.parent_process() is not None and registry.needs_isolation(file.name)
+    with _limits.memory_cap() if capped else contextlib.nullcontext():
+        return scan_file_results(file, _WORKER["scanner"], _WORKER["max_file_size"])
+
+
+def _scan_one(file: Path) -> list[FileResult]:
+    return _scan_in_worker(file)
 
 
 def _scan_batch(files: list[Path]) -> list[FileResult]:
     out: list[FileResult] = []
     for f in files:
-        out.extend(scan_file_results(f, _WORKER["scanner"], _WORKER["max_file_size"]))
+        out.extend(_scan_in_worker(f))
     return out
 
 
@@ -599,8 +803,14 @@ def _scan_parallel(files: list[Path], scanner: Scanner, max_file_size: int | Non
     # results of a scan of millions of files are not held far ahead of a
     # reader that writes them out and drops them (scan --format jsonl).
     window = 2 * jobs
-    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_init_worker,
-                             initargs=(scanner, max_file_size)) as pool:
+    initargs = (scanner, max_file_size, _limits.current())
+
+    def new_pool():
+        return ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_init_worker, initargs=initargs)
+
+    pool, generation = new_pool(), 0
+    isolation = _Isolation(scanner, max_file_size, "all")
+    try:
         pending: collections.deque = collections.deque()
         todo = iter(batches)
 
@@ -609,24 +819,31 @@ def _scan_parallel(files: list[Path], scanner: Scanner, max_file_size: int | Non
             if batch is None:
                 return
             try:
-                pending.append((batch, pool.submit(_scan_batch, batch)))
+                pending.append((batch, pool.submit(_scan_batch, batch), generation))
             except BrokenProcessPool:
-                pending.append((batch, None))
+                pending.append((batch, None, generation))
 
         for _ in range(window):
             submit()
         while pending:
-            batch, fut = pending.popleft()
+            batch, fut, born = pending.popleft()
             try:
                 if fut is None:
                     raise BrokenProcessPool
                 results = fut.result()
             except BrokenProcessPool:
-                # A worker died (crash in a reader library, killed for memory): these files
-                # get an error each, so exit code 2 says the scan is incomplete.
-                results = [FileResult(str(f), error="scan worker died while reading this batch") for f in batch]
+                # A worker died (a crash in a reader library, killed for memory), and with it the
+                # pool: every batch it had is read again file by file in an isolated worker, so
+                # only the file that crashes is an error; a fresh pool takes the batches after.
+                if born == generation:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool, generation = new_pool(), generation + 1
+                results = [r for f in batch for r in isolation.scan(f)]
             submit()
             yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        isolation.__exit__(None, None, None)
 
 
 # --- data frames ------------------------------------------------------------

@@ -145,7 +145,7 @@ class Finding:
         return parts
 
     def to_dict(self, *, show_value: bool = False) -> dict[str, Any]:
-        """A JSON-ready dict; the value is masked unless ``show_value``."""
+        """A JSON-ready dict; the value, and any value in the location texts, masked unless ``show_value``."""
         from .masking import mask_value
 
         d = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
@@ -154,6 +154,12 @@ class Finding:
         if "evidence" in d:
             d["evidence"] = list(d["evidence"])
         d["value"] = self.value if show_value else mask_value(self.type, self.value)
+        if not show_value:  # locations come from the document too: a sheet or file named after a phone
+            from .masking import LOCATION_TEXT_FIELDS, mask_text
+
+            for k in LOCATION_TEXT_FIELDS:
+                if isinstance(d.get(k), str):
+                    d[k] = mask_text(d[k])
         return d
 
 

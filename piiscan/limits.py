@@ -46,8 +46,14 @@ class Limits:
     pages: int = 10_000
     #: nesting of elements in HTML/XML
     nesting: int = 10_000
-    #: bytes of one HTML/XML attribute value or one text line
+    #: bytes of one HTML/XML attribute value or one text line (or CSV record)
     attribute_bytes: int = 16 * MiB
+    #: seconds one file may take when read in an isolated worker process (a hang in a native library)
+    seconds: float = 600.0
+    #: memory a worker process (an isolated reader, a --jobs worker) may take on top of what it
+    #: holds while it reads one file of a format parsed natively or into a tree (Excel, PDF, Word,
+    #: HTML, zip); past it allocations fail and that file is an error (Linux: RLIMIT_DATA)
+    memory_bytes: int = 768 * MiB
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -104,4 +110,164 @@ def check(name: str, value: int | float, what: str = "") -> None:
         raise LimitExceeded(name, value, limit, what)
 
 
-__all__ = ["DEFAULT", "LimitExceeded", "Limits", "check", "configure", "current", "replace", "using"]
+def cap_memory(limits: Limits | None = None) -> int | None:
+    """Cap this process's data memory at what it uses now plus ``memory_bytes``.
+
+    Called in worker processes only (never in the main one): a reader that
+    would grow past the cap gets a :class:`MemoryError` (or, in native code,
+    aborts the worker, which :mod:`piiscan.isolate` reports) instead of
+    taking the machine's memory. Returns the cap set, or None where the
+    platform has no such limit.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    limits = limits or _current
+    used = _vm_data()
+    if used is None or not hasattr(resource, "RLIMIT_DATA"):
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = used + limits.memory_bytes
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    except (ValueError, OSError):
+        return None
+    return cap
+
+
+@contextlib.contextmanager
+def memory_cap(limits: Limits | None = None) -> Iterator[int | None]:
+    """:func:`cap_memory` for the ``with`` block only: the soft limit is put back afterwards.
+
+    Worker processes read formats parsed by native libraries or into trees
+    many times their size under it, and everything else without it, so a
+    table's result does not depend on ``--jobs``.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        yield None
+        return
+    if not hasattr(resource, "RLIMIT_DATA"):  # pragma: no cover
+        yield None
+        return
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = cap_memory(limits)
+    try:
+        yield cap
+    finally:
+        if cap is not None:
+            try:
+                resource.setrlimit(resource.RLIMIT_DATA, before)
+            except (ValueError, OSError):
+                pass
+
+
+def _vm_data() -> int | None:
+    """Bytes of data memory this process uses (``VmData``), None where /proc does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def out_of_memory() -> str:
+    """What to say when a read ran out of memory: the limit, and how to raise it."""
+    limit = _current.memory_bytes
+    return (f"out of memory while reading (a worker may use memory_bytes={limit} more); "
+            f"raise it with --limit memory_bytes=N if the file is trusted")
+
+
+class LimitSpecError(ValueError):
+    """A ``--limit NAME=VALUE`` or ``[tool.piiscan.limits]`` entry that cannot be used."""
+
+
+_UNITS = {"k": 1024, "m": MiB, "g": 1024**3, "t": 1024**4}
+
+
+def parse_value(name: str, value: object) -> int | float:
+    """The value of limit ``name`` from the command line or a config file.
+
+    Byte limits take a unit (``512M``, ``2G``, ``64k``); ``ratio`` and
+    ``seconds`` may be fractional; every limit must be positive.
+
+    >>> parse_value("part_bytes", "512M"), parse_value("pages", 20000), parse_value("ratio", "500")
+    (536870912, 20000, 500.0)
+    >>> parse_value("pages", "many")
+    Traceback (most recent call last):
+        ...
+    piiscan.limits.LimitSpecError: limit pages: 'many' is not a number
+    """
+    name = _canonical(name)
+    kind = {f.name: f.type for f in fields(Limits)}[name]
+    if isinstance(value, bool):
+        raise LimitSpecError(f"limit {name}: {value!r} is not a number")
+    if isinstance(value, (int, float)):
+        number: float = value
+    elif isinstance(value, str):
+        text = value.strip().lower().replace("_", "")
+        if name.endswith("_bytes"):
+            text = text.removesuffix("ib").removesuffix("b")
+        scale = 1
+        if name.endswith("_bytes") and text and text[-1] in _UNITS:
+            scale, text = _UNITS[text[-1]], text[:-1]
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise LimitSpecError(f"limit {name}: {value!r} is not a number") from None
+    else:
+        raise LimitSpecError(f"limit {name}: {value!r} is not a number")
+    if not number > 0 or number != number or number == float("inf"):
+        raise LimitSpecError(f"limit {name}: must be a positive number, not {value!r}")
+    return float(number) if kind in ("float", float) else int(number)
+
+
+def _canonical(name: str) -> str:
+    key = name.strip().lower().replace("-", "_")
+    if key not in Limits.names():
+        raise LimitSpecError(f"unknown limit {name!r}; known: {', '.join(Limits.names())}")
+    return key
+
+
+def parse_assignment(spec: str) -> tuple[str, int | float]:
+    """``NAME=VALUE`` (``--limit part_bytes=512M``) as ``(name, value)``.
+
+    >>> parse_assignment("part-bytes=1G")
+    ('part_bytes', 1073741824)
+    """
+    name, sep, value = spec.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise LimitSpecError(f"{spec!r}: expected NAME=VALUE, e.g. part_bytes=512M; known: {', '.join(Limits.names())}")
+    return _canonical(name), parse_value(name, value)
+
+
+def with_values(base: Limits, values: dict[str, object] | Iterator[tuple[str, object]]) -> Limits:
+    """``base`` with the limits in ``values`` (names with ``-`` or ``_``) raised or lowered.
+
+    >>> with_values(DEFAULT, {"pages": 3, "part-bytes": "1M"}).pages
+    3
+    """
+    items = values.items() if isinstance(values, dict) else values
+    changes = {_canonical(k): parse_value(k, v) for k, v in items}
+    return replace(base, **changes)
+
+
+def describe(limits: Limits | None = None) -> str:
+    """The limits as ``name=value`` pairs, for messages and the README.
+
+    >>> describe(replace(DEFAULT, pages=3)).split()[6]
+    'pages=3'
+    """
+    limits = limits or _current
+    return " ".join(f"{n}={getattr(limits, n)}" for n in Limits.names())
+
+
+__all__ = ["DEFAULT", "LimitExceeded", "LimitSpecError", "Limits", "cap_memory", "check", "memory_cap", "out_of_memory", "configure", "current", "describe",
+           "parse_assignment", "parse_value", "replace", "using", "with_values"]

@@ -31,3 +31,45 @@ def _default_context():
     from .redact.strategies import Context
 
     return Context()
+
+
+@functools.lru_cache(maxsize=4096)
+def mask_text(text: str) -> str:
+    """``text`` (a path, a sheet name, a reader's error message) with every value found in it masked.
+
+    For piiscan's own output: locations and messages come from the documents
+    and the libraries that read them (``Unrecognized boolean cell value:
+    13912345678``, a sheet named after a phone), and are shown masked like
+    values are, unless ``--show-values``. Scanned with the default scanner
+    (every type), whatever types the user asked for.
+
+    >>> mask_text("cannot read (ValueError: Unrecognized boolean cell value: 13912345678)")
+    'cannot read (ValueError: Unrecognized boolean cell value: 139****5678)'
+    >>> mask_text("公示/2020年补贴.xlsx")
+    '公示/2020年补贴.xlsx'
+    """
+    if not text or not any(ch.isdigit() or ch == "@" or ord(ch) > 0x2E7F for ch in text):
+        return text
+    from .files import _default_scanner
+
+    found = _default_scanner().scan(text)
+    if not found:
+        return text
+    parts, pos = [], 0
+    for f in found:
+        parts.append(text[pos:f.start])
+        parts.append(mask_value(f.type, f.value))
+        pos = f.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+#: Location fields that hold text from the document (a path, a sheet name, a header, a part name).
+LOCATION_TEXT_FIELDS = ("path", "sheet", "column", "part")
+
+
+def mask_location(finding):
+    """A copy of ``finding`` whose location texts are masked (:func:`mask_text`); the value is left as it is."""
+    changes = {k: mask_text(v) for k in LOCATION_TEXT_FIELDS
+               if isinstance(v := getattr(finding, k), str) and mask_text(v) != v}
+    return finding.with_location(**changes) if changes else finding

@@ -77,7 +77,9 @@ def scan_stream(
     scanner = scanner or _default_scanner()
     if isinstance(source, (str, os.PathLike)):
         shown = path if path is not None else str(source)
-        with open(source, "rb") as raw:
+        from .readers.registry import open_regular
+
+        with open_regular(source) as raw:  # a FIFO or a device is refused, never read
             yield from _scan_text_stream(text_stream(raw, encoding), scanner, chunk_chars, overlap, label, shown)
         return
     if isinstance(source, io.TextIOBase) or _is_text(source):

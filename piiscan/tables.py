@@ -226,19 +226,25 @@ def _looks_like_header(row: Sequence[Any]) -> bool:
 def holds_personal_data(row: Sequence[Any]) -> bool:
     """Whether a text cell of ``row`` scans positive on its own (all types, default confidence).
 
-    Always judged by the default scanner, whatever scanner the table is
-    scanned with, so that the scan and the redact writers pick the same
-    header row.
+    Always judged by the same rules-only scanner, whatever scanner the table
+    is scanned with and whatever extras are installed, so that the scan and
+    the redact writers pick the same header row (a header is never a
+    question for the learned name stage).
     """
-    from .files import _default_scanner
-
-    scanner = _default_scanner()
+    scanner = _header_scanner()
     for cell in row:
         if isinstance(cell, str):
             text, _ = cell_text(cell)
             if text and scanner.scan(text):
                 return True
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def _header_scanner():
+    from .scanner import Scanner
+
+    return Scanner(ner=False)
 
 
 def header_names(row: Sequence[Any], width: int) -> list[str]:

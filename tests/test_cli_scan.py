@@ -59,15 +59,17 @@ def test_folder_and_unreadable_file(tmp_path, rng, monkeypatch):
     notice, _, _ = make_notice(tmp_path, rng)
     locked = tmp_path / "locked.txt"
     locked.write_text("x")
-    real = type(locked).read_bytes
+    import os
 
-    def read_bytes(self):
-        # chmod does not stop root (CI runs as root): fail the read itself.
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    real = os.open
 
-    monkeypatch.setattr(type(locked), "read_bytes", read_bytes)
+    def fake_open(path, *args, **kwargs):
+        # chmod does not stop root (CI runs as root): fail the open itself.
+        if os.fspath(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
     result = CliRunner().invoke(main, ["scan", "--format", "json", "--jobs", "1", str(tmp_path)])
     doc = json.loads(result.output)
     assert result.exit_code == 2

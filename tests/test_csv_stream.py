@@ -247,3 +247,65 @@ def test_cli_jsonl_keeps_what_was_found_before_a_big_csv_breaks(tmp_path, monkey
     lines = _jsonl(res)
     assert sum(1 for d in lines if d.get("type") == "CN_RESIDENT_ID") == 100
     assert "malformed CSV" in lines[-1]["error"]
+
+
+# --- redaction as the file is read (piiscan.redact.stream) ---------------------------------------------------
+
+def _redact_both(tmp_path, monkeypatch, name: str, data: bytes) -> tuple[bytes, bytes]:
+    """``data`` redacted by the whole-file CSV writer and by the streaming one (small head and batches)."""
+    from piiscan import files
+    from piiscan.redact import Redactor, redact_file
+
+    from piiscan.redact import stream as redact_stream
+
+    src = tmp_path / name
+    src.write_bytes(data)
+    redactor = Redactor()
+    assert not redact_stream.streams(src)
+    redact_file(src, tmp_path / "whole" / name, redactor=redactor)
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 16)
+    monkeypatch.setattr(tables, "STREAM_HEAD_ROWS", 40)
+    monkeypatch.setattr(tables, "_BATCH_ROWS", 7)
+    monkeypatch.setattr(redact_stream, "_READ", 97)  # records cut by many reads
+    report = redact_file(src, tmp_path / "streamed" / name, redactor=redactor)
+    assert report.changes
+    return (tmp_path / "whole" / name).read_bytes(), (tmp_path / "streamed" / name).read_bytes()
+
+
+@pytest.mark.parametrize("encoding,delimiter,newline,title", [
+    ("utf-8", ",", "\r\n", None), ("gb18030", "\t", "\n", "乐安县2020年农机购置补贴公示"),
+    ("utf-8-sig", ";", "\r", None), ("utf-16", ",", "\n", "标题，联系人 13800138000"),
+])
+def test_streamed_redaction_equals_the_whole_file_writer(tmp_path, monkeypatch, rng, encoding, delimiter,
+                                                          newline, title):
+    rows = _rows(rng, 150)
+    rows[5].append("多余的列 13900139000")  # a ragged row
+    rows[9] = rows[9][:3]  # a short one
+    buf = io.StringIO(newline="")
+    if title:
+        buf.write(title + newline)
+    csv.writer(buf, delimiter=delimiter, lineterminator=newline, quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    text = buf.getvalue() + newline + delimiter  # a blank line, then a trailing delimiter without a newline
+    whole, streamed = _redact_both(tmp_path, monkeypatch, "notice.csv", text.encode(encoding))
+    assert streamed == whole
+    out = streamed.decode(encoding)
+    assert all(r[2] not in out for r in rows[1:] if len(r) > 2) and "13900139000" not in out
+
+
+def test_streamed_redaction_of_a_malformed_csv_falls_back_to_text(tmp_path, monkeypatch):
+    data = ("姓名,电话\n张三,\"13800138000\n" + "说明,\"x\"y\n" * 50).encode()
+    whole, streamed = _redact_both(tmp_path, monkeypatch, "bad.csv", data)
+    assert streamed == whole and b"13800138000" not in streamed
+
+
+def test_a_streamed_record_longer_than_the_limit_is_an_error(tmp_path, monkeypatch):
+    from piiscan import files, limits
+    from piiscan.redact import redact_file
+
+    src = tmp_path / "long.csv"
+    src.write_text("姓名,备注\n张三,\"" + "很长" * 5000 + "\"\n", encoding="utf-8")
+    monkeypatch.setattr(files, "STREAM_THRESHOLD", 16)
+    with limits.using(limits.replace(limits.DEFAULT, attribute_bytes=4096)):
+        with pytest.raises(limits.LimitExceeded, match="attribute_bytes"):
+            redact_file(src, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists() and [p.name for p in tmp_path.iterdir()] == ["long.csv"]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from piiscan import synth
 from piiscan.cli import main
-from piiscan.files import IgnoreRules, ignored, iter_files, scan_file, scan_path, scan_results
+from piiscan.files import IgnoreRules, SkippedPath, ignored, iter_files, scan_file, scan_path, scan_results
 from piiscan.readers import ReadError
 from piiscan.readers.archive import Limits, iter_members
 from piiscan.scanner import Scanner
@@ -99,8 +99,14 @@ def test_symlinks_not_followed_by_default(tmp_path):
     root.mkdir()
     (root / "link").symlink_to(target, target_is_directory=True)
     (root / "f.txt").symlink_to(target / "t.txt")
-    assert list(iter_files([root])) == []
-    assert len(list(iter_files([root], follow_symlinks=True))) == 2
+    # Not followed, but never silently absent: listed as skipped, with the reason.
+    listed = list(iter_files([root]))
+    assert [(p.name, p.skip_kind) for p in listed] == [("f.txt", "symlink"), ("link", "symlink")]
+    results = list(scan_results([root]))
+    assert [(Path(r.path).name, r.skip_kind) for r in results] == [("f.txt", "symlink"), ("link", "symlink")]
+    assert all("not followed" in r.skipped and not r.findings and not r.error for r in results)
+    followed = list(iter_files([root], follow_symlinks=True))
+    assert len(followed) == 2 and not any(isinstance(p, SkippedPath) for p in followed)
 
 
 def test_skipped_and_errors_do_not_stop_the_scan(tmp_path, rng, scanner):
@@ -278,6 +284,9 @@ class _InlinePool:
     def __exit__(self, *exc):
         return False
 
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
+
     def submit(self, fn, batch):
         import concurrent.futures
         from concurrent.futures.process import BrokenProcessPool
@@ -330,13 +339,32 @@ def test_parallel_scan_keeps_only_a_few_batches_in_flight(tmp_path, monkeypatch)
     assert consumed == 40 and sum(pools[0].submitted) == 40
 
 
-def test_parallel_scan_reports_every_file_of_a_dead_worker(tmp_path, monkeypatch):
+def test_parallel_scan_reads_again_the_files_of_a_dead_worker(tmp_path, monkeypatch):
+    # The pool dies (as when a reader library crashes one worker): the batches it
+    # held are read again file by file in an isolated worker, later ones in a new pool.
     from piiscan import files as files_mod
 
-    _inline_pool(monkeypatch, dies_at=3)
+    pools = _inline_pool(monkeypatch, dies_at=3)
     paths = _forty_files(tmp_path, "联系电话：13800138000")
     results = list(files_mod._scan_parallel(paths, files_mod._default_scanner(), None, jobs=2))
     assert [r.path for r in results] == [str(p) for p in paths]
-    ok = [r for r in results if not r.error]
-    assert ok and all(r.findings for r in ok)
-    assert all("worker died" in r.error for r in results[len(ok):]) and len(ok) < 40
+    assert all(not r.error and [f.type for f in r.findings] == ["CN_MOBILE"] for r in results)
+    assert len(pools) == 2  # a fresh pool after the broken one
+
+
+def test_skipped_paths_keep_their_reason_across_processes(tmp_path):
+    import pickle
+
+    from piiscan.files import skipped_path
+
+    p = skipped_path(tmp_path / "x", "loop", "a loop")
+    q = pickle.loads(pickle.dumps(p))
+    assert isinstance(q, SkippedPath) and (q, q.skip_kind, q.reason) == (p, "loop", "a loop")
+    root = tmp_path / "root"
+    root.mkdir()
+    for i in range(6):
+        (root / f"{i}.txt").write_text("电话 13912345678", encoding="utf-8")
+        (root / f"{i}.lnk").symlink_to(root / f"{i}.txt")
+    one = [(Path(r.path).name, r.skip_kind, len(r.findings)) for r in scan_results([root], jobs=1)]
+    two = [(Path(r.path).name, r.skip_kind, len(r.findings)) for r in scan_results([root], jobs=2)]
+    assert one == two and [k for _, k, _ in one].count("symlink") == 6

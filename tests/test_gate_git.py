@@ -111,13 +111,22 @@ def test_binary_formats_are_read_from_blobs_with_their_reader(tmp_path, rng, mon
     assert all(f["page"] == 1 for f in doc["findings"])
 
 
-def test_unreadable_binary_without_reader_is_skipped_not_an_error(tmp_path, monkeypatch):
+def test_a_file_piiscan_cannot_read_fails_the_gate_unless_accepted(tmp_path, monkeypatch):
+    # An image (a picture of an ID card?) cannot be read without OCR: the gate cannot vouch
+    # for it, so exit 2 by default; accept-unsupported lets it pass, still listed.
     repo = make_repo(tmp_path)
     (repo / "logo.gif").write_bytes(b"GIF89a" + bytes(range(256)))  # no reader for GIF
     git(repo, "add", "logo.gif")
     res = run(repo, "check", "--staged", monkeypatch=monkeypatch)
+    assert res.exit_code == 2, res.output
+    assert "NOT CHECKED" in res.stderr and "logo.gif" in res.stderr
+    (repo / ".piiscan.toml").write_text("accept-unsupported = true\n", encoding="utf-8")
+    res = run(repo, "check", "--staged", "--format", "json", monkeypatch=monkeypatch)
     assert res.exit_code == 0, res.output
-    assert "skipped" in res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["skipped"] == [{"path": "logo.gif", "reason": f"unsupported format: {registry.UNSUPPORTED['.gif']}",
+                               "kind": "unsupported"}]
+    assert doc["summary"]["unchecked"] == 1
 
 
 def test_outside_git_staged_is_an_error_but_paths_work(tmp_path, rng, monkeypatch):
@@ -129,3 +138,16 @@ def test_outside_git_staged_is_an_error_but_paths_work(tmp_path, rng, monkeypatc
     assert run(plain, "check", monkeypatch=monkeypatch).exit_code == 1
     assert run(plain, "check", "missing.csv", monkeypatch=monkeypatch).exit_code == 2
     assert run(plain, "check", "--staged", "--since", "x", monkeypatch=monkeypatch).exit_code == 2
+
+
+def test_staged_symlinks_are_listed_as_skipped_never_read(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("联系电话 13912345678", encoding="utf-8")
+    (repo / "link.txt").symlink_to(outside)
+    git(repo, "add", "link.txt")
+    res = run(repo, "check", "--staged", "--format", "json", monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["findings"] == []
+    assert [(s["path"], s["kind"]) for s in doc["skipped"]] == [("link.txt", "symlink")]

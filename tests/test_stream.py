@@ -153,3 +153,22 @@ def test_rejects_bad_sizes():
         list(scan_stream(io.StringIO("x"), SCANNER, chunk_chars=0))
     with pytest.raises(ValueError):
         list(scan_stream(io.StringIO("x"), SCANNER, overlap=1))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), chunk=st.integers(1, 400), encoding=st.sampled_from(["utf-8", "gb18030", "utf-16"]))
+def test_streamed_text_redaction_equals_the_whole_text_wherever_the_chunks_fall(seed, chunk, encoding):
+    from piiscan.redact import Redactor
+    from piiscan.redact.stream import redact_text_stream
+
+    rng = random.Random(seed)
+    parts = []
+    for _ in range(12):
+        parts.append(FILLER[: rng.randrange(len(FILLER))])
+        parts.append(MAKERS[rng.choice(sorted(MAKERS))](rng))
+        parts.append(rng.choice(["\r\n", "\n", "，", " "]))
+    text = "".join(parts)
+    redactor = Redactor()
+    out = io.StringIO()
+    redact_text_stream(io.StringIO(text), out, redactor, chunk_chars=chunk, overlap=200)
+    assert out.getvalue() == redactor.text(text)

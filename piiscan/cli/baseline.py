@@ -6,12 +6,15 @@ from pathlib import Path
 
 import click
 
-from ..gate.baseline import (KEY_ENV, Baseline, BaselineError, Hasher, default_key_file, generate_key_file,
-                             load_secret)
+from ..gate.baseline import (KEY_ENV, Baseline, BaselineDowngrade, BaselineError, Hasher, default_key_file,
+                             generate_key_file, load_secret)
 from ..gate.config import ConfigError
+from ..masking import mask_text
 from ..gate.git import GitError, repo_root
 from ..gate.policy import BASELINED, BLOCKING, WARNING, collect, evaluate
+from .. import limits
 from .check import _jobs, baseline_location, prepare_config
+from .limits_option import resolve as resolve_limits
 from .scan import EXIT_ERROR, scan_options
 
 
@@ -46,13 +49,18 @@ def create(paths, types, min_confidence, include, exclude, max_file_size, follow
             # Same salt (and key) as before: unchanged findings keep their hashes, so the diff shows
             # only real changes. A baseline made with a key we do not have is an error, not a silent
             # downgrade to salt-only: --new-salt starts over deliberately.
-            hasher = Baseline.load(target, secret).hasher
+            try:
+                hasher = Baseline.load(target, secret).hasher
+            except BaselineDowngrade as exc:
+                # A salt-only baseline, now recreated with the key: the upgrade the error asked for.
+                hasher = Hasher(exc.salt, secret)
             if hasher.secret != secret:
                 hasher = Hasher(hasher.salt, secret)
         else:
             hasher = Hasher.new(secret)
-        scanned = collect(config, root=root or Path.cwd(), paths=list(paths) or ["."], follow_symlinks=follow_symlinks,
-                          max_file_size=max_file_size, jobs=_jobs(jobs))
+        with limits.using(resolve_limits(config.limits)):
+            scanned = collect(config, root=root or Path.cwd(), paths=list(paths) or ["."],
+                              follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
         result = evaluate(scanned, config, None, root)
     except (ConfigError, BaselineError, GitError) as exc:
         click.echo(f"piiscan baseline: error: {exc}", err=True)
@@ -72,8 +80,13 @@ def create(paths, types, min_confidence, include, exclude, max_file_size, follow
             "who can read it can brute-force IDs and phone numbers from the hashes. Run `piiscan baseline keygen` "
             "and share the key as a CI secret.", err=True)
     for r in result.errors:
-        click.echo(f"error {r.path}: {r.error}", err=True)
-    sys.exit(EXIT_ERROR if result.errors else 0)
+        click.echo(f"error {mask_text(r.path)}: {r.error}", err=True)
+    for r in result.unread:
+        click.echo(f"not read {mask_text(r.path)}: {'; '.join(r.unread)}", err=True)
+    if not result.accept_unsupported:
+        for r in result.unchecked:
+            click.echo(f"not checked {mask_text(r.path)}: {r.skipped}", err=True)
+    sys.exit(EXIT_ERROR if result.incomplete else 0)
 
 
 @baseline.command("keygen")

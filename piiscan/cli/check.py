@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .. import limits
 from ..finding import LABELS
 from ..gate import baseline as baseline_mod
 from ..atomic import write_text_atomic
@@ -16,9 +17,10 @@ from ..gate.baseline import Baseline, BaselineError, Hasher
 from ..gate.config import ConfigError, GateConfig, load_config
 from ..gate.git import GitError, repo_root
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
-from ..masking import mask_value
+from ..masking import mask_location, mask_text, mask_value
 from ..files import available_cores
 from ..ner import NotInstalled
+from .limits_option import resolve as resolve_limits
 from .scan import EXIT_ERROR, ner_option, ocr_option, profile_option, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
@@ -82,8 +84,9 @@ def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None,
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             raise GateUsageError(f"no such file or folder: {', '.join(missing)}")
-    scanned = collect(config, root=root or Path.cwd(), paths=list(paths), staged=staged, since=since,
-                      follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
+    with limits.using(resolve_limits(config.limits)):
+        scanned = collect(config, root=root or Path.cwd(), paths=list(paths), staged=staged, since=since,
+                          follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
     return evaluate(scanned, config, baseline, root, ignored=scanned.ignored), baseline
 
 
@@ -175,16 +178,23 @@ def render(result: GateResult, fmt: str, *, hasher: Hasher | None = None) -> str
             "blocked": result.blocked,
             "exit_code": result.exit_code,
             "findings": [verdict_record(v) for v in result.verdicts],
-            "errors": [{"path": r.path, "error": r.error} for r in result.files if r.error],
-            "unread": [{"path": r.path, "unread": u} for r in result.unread for u in r.unread],
-            "skipped": [{"path": r.path, "reason": r.skipped} for r in result.files if r.skipped],
+            "errors": [{"path": mask_text(r.path), "error": r.error} for r in result.files if r.error],
+            "unread": [{"path": mask_text(r.path), "unread": u} for r in result.unread for u in r.unread],
+            "skipped": [{"path": mask_text(r.path), "reason": r.skipped, "kind": r.skip_kind,
+                         **({"fails_gate": True} if r.unchecked and not result.accept_unsupported else {})}
+                        for r in result.files if r.skipped],
+            "baseline": result.baseline,
             "summary": result.counts(),
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if fmt == "jsonl":
         lines = [json.dumps(verdict_record(v), ensure_ascii=False) for v in result.verdicts]
-        lines += [json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False) for r in result.errors]
-        lines += [json.dumps({"path": r.path, "unread": u}, ensure_ascii=False) for r in result.unread for u in r.unread]
+        lines += [json.dumps({"path": mask_text(r.path), "error": r.error}, ensure_ascii=False) for r in result.errors]
+        lines += [json.dumps({"path": mask_text(r.path), "unread": u}, ensure_ascii=False)
+                  for r in result.unread for u in r.unread]
+        if not result.accept_unsupported:
+            lines += [json.dumps({"path": mask_text(r.path), "unchecked": r.skipped}, ensure_ascii=False)
+                      for r in result.unchecked]
         return "".join(line + "\n" for line in lines)
     return _table(result)
 
@@ -208,7 +218,7 @@ def _table(result: GateResult) -> str:
         f = v.finding
         # Paths, sheet names and column headers come from the documents: Text, never markup
         # (a header "电话[/x]" would raise MarkupError, a file "名单[bold].txt" would lose its name).
-        table.add_row(Text(v.status), Text(where(f)), Text(f"{f.type} {LABELS.get(f.type, '')}"),
+        table.add_row(Text(v.status), Text(where(mask_location(f))), Text(f"{f.type} {LABELS.get(f.type, '')}"),
                       Text(mask_value(f.type, f.value)), Text(f"{f.confidence:.2f}"))
     console.print(table)
     return buf.getvalue()
@@ -222,11 +232,18 @@ def print_summary(result: GateResult, max_files: int = 20) -> None:
     if c["errors"]:
         echo(f"piiscan check: ERROR — {c['errors']} file(s) could not be checked")
         for r in result.errors[:max_files]:
-            echo(f"  {r.path}: {r.error}")
+            echo(f"  {mask_text(r.path)}: {r.error}")
     if c["unread"]:
         echo(f"piiscan check: INCOMPLETE — {c['unread']} file(s) could be read only in part")
         for r in result.unread[:max_files]:
-            echo(f"  {r.path}: {'; '.join(r.unread)}")
+            echo(f"  {mask_text(r.path)}: {'; '.join(r.unread)}")
+    unchecked = c["unchecked"] and not result.accept_unsupported
+    if unchecked:
+        echo(f"piiscan check: NOT CHECKED — {c['unchecked']} file(s) in formats piiscan cannot read")
+        for r in result.unchecked[:max_files]:
+            echo(f"  {mask_text(r.path)}: {r.skipped}")
+        echo("Convert them to a format piiscan reads, exclude them, or set accept-unsupported = true "
+             "in [tool.piiscan] to let them pass unread.")
     if c["blocking"]:
         echo(f"piiscan check: BLOCKED — {c['blocking']} finding(s) in {len(c['blocking_by_file'])} file(s) [{by_type}]")
         for i, (path, n) in enumerate(sorted(c["blocking_by_file"].items(), key=lambda kv: (-kv[1], kv[0]))):
@@ -241,9 +258,13 @@ def print_summary(result: GateResult, max_files: int = 20) -> None:
         echo("Mask or remove them; allowlist values public by design in [tool.piiscan.allow]; "
              "accept existing ones with `piiscan baseline create`"
              + ("; apply the profile with `piiscan redact --profile`." if rules else "."))
-    elif not c["errors"] and not c["unread"]:
+    elif not c["errors"] and not c["unread"] and not unchecked:
         echo(f"piiscan check: passed — {c['files']} file(s), nothing blocks")
+    if result.baseline is not None:
+        echo(f"  baseline {result.baseline.get('path')}: hash mode {result.baseline['mode']}")
     extra = [f"{c[k]} {k}" for k in ("warnings", "baselined", "allowed", "skipped") if c[k]]
+    if c["unchecked"] and result.accept_unsupported:
+        extra.append(f"{c['unchecked']} unread (accept-unsupported)")
     if c["ignored"]:
         extra.append(f"{c['ignored']} ignored by .piiscanignore")
     if extra:

@@ -3,21 +3,43 @@
 After writing, every output is scanned again with the same scanner; a file in
 which anything is still found is a failed redaction: it is deleted (unless
 ``--in-place``), reported in red, and the command exits 1.
+
+The file system is treated as hostile too (README, "Security"):
+
+* ``--out`` may not be the input's own folder, and no output may land on an
+  input or on another output (two ``notice.csv`` from two folders): exit 2
+  before anything is written;
+* nothing is written through a symlink (at the output path or in the folders
+  under ``--out``); symlinks met in a walk are not followed, FIFOs and devices
+  are never opened;
+* file names are redacted like contents (``张三_11010519491231002X.txt`` is
+  written as ``张*_110105********002X.txt``; ``--in-place`` renames it);
+* formats read by native libraries are redacted and verified in a child
+  process (:mod:`piiscan.isolate`): a crash there fails that file only;
+* temporary files stay beside their output and leftovers of killed runs are
+  removed (:func:`piiscan.atomic.remove_stale`).
 """
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from ..files import iter_files, scan_file_results
+from .. import limits as _limits
+from ..atomic import remove_stale
+from ..files import SkippedPath, iter_files, scan_file_results
 from ..finding import ENTITY_TYPES
-from ..masking import mask_value
+from ..masking import mask_text, mask_value
+from ..readers import ReadError, registry
 from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
+from ..redact.filenames import redact_name, redact_path
 from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
 from ..scanner import Scanner
+from .limits_option import limit_option
 from .scan import _scanner, ner_option, ocr_option, parse_types, profile_option
 
 from . import EXIT_CLEAN, EXIT_ERROR
@@ -55,22 +77,131 @@ def _parse_strategy(_ctx, _param, value: str) -> str | dict[str, str]:
     return per_type
 
 
-def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(), exclude=()):
-    """(source, destination) pairs. One folder given: its tree goes straight under ``out``;
-    several paths: each keeps its own name under ``out``."""
+@dataclass
+class Target:
+    """One input and where its redacted copy goes; ``skipped`` says why it is not redacted."""
+
+    src: Path
+    dst: Path | None = None
+    skipped: str | None = None
+
+
+def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(), exclude=(),
+             redactor: Redactor | None = None) -> list[Target]:
+    """Every input and its destination. One folder given: its tree goes straight under ``out``;
+    several paths: each keeps its own name under ``out``. Output names are redacted.
+
+    Raises :class:`click.UsageError` (exit 2, nothing written) when ``out`` is an input's
+    own folder, or when an output would land on an input or on another output.
+    """
     out_resolved = out.resolve() if out else None
     single_dir = len(paths) == 1 and Path(paths[0]).is_dir()
+    targets: list[Target] = []
     for p in map(Path, paths):
+        folder = p if p.is_dir() else p.parent
+        if out_resolved is not None and out_resolved == folder.resolve():
+            raise click.UsageError(
+                f"--out {mask_text(str(out))} is the folder of the input {mask_text(str(p))}: the copies would "
+                "replace the originals. Give another folder, or --in-place to overwrite the inputs on purpose.")
         # Globs match paths relative to the folder given, exactly as for ``scan``.
         for src in iter_files([p], include=include, exclude=exclude):
+            if isinstance(src, SkippedPath):
+                targets.append(Target(src, skipped=src.reason))
+                continue
+            kind = _kind(src)
+            if kind is not None:  # a FIFO would block the read, /dev/zero never end: never opened
+                targets.append(Target(src, skipped=f"not a regular file ({kind}): not read"))
+                continue
             if out_resolved and out_resolved in src.resolve().parents:
                 continue  # never redact our own output when --out sits inside the input
             if in_place:
-                yield src, src
+                name = redact_name(src.name, redactor)[0] if redactor is not None else src.name
+                targets.append(Target(src, src.with_name(name)))
                 continue
             assert out is not None
-            rel = src.relative_to(p) if p.is_dir() else Path(src.name)
-            yield src, (out / rel if single_dir else out / (p.name if p.is_dir() else "") / rel)
+            rel = (src.relative_to(p) if p.is_dir() else Path(src.name)).as_posix()
+            if redactor is not None:
+                rel = redact_path(rel, redactor)[0]
+            targets.append(Target(src, out / rel if single_dir else out / (p.name if p.is_dir() else "") / rel))
+    _refuse_collisions(targets)
+    return targets
+
+
+def _refuse_collisions(targets: list[Target]) -> None:
+    inputs = {os.path.realpath(t.src): t for t in targets}
+    seen: dict[str, Target] = {}
+    for t in targets:
+        if t.dst is None:
+            continue
+        key = os.path.realpath(t.dst)
+        if key in inputs and inputs[key] is not t:
+            raise click.UsageError(f"the copy of {mask_text(str(t.src))} would overwrite the input "
+                                   f"{mask_text(str(inputs[key].src))}: choose an --out folder outside the inputs")
+        if key in seen:
+            raise click.UsageError(f"{mask_text(str(seen[key].src))} and {mask_text(str(t.src))} would both be "
+                                   f"written to {mask_text(str(t.dst))}: redact them into separate --out folders "
+                                   "(or give their common parent folder, whose tree is mirrored)")
+        seen[key] = t
+
+
+def _unsafe_destination(t: Target, out: Path | None, in_place: bool) -> str | None:
+    """Why ``t`` must not be written, or None: a symlink on the way, a name already taken."""
+    if in_place:
+        if t.src.is_symlink():
+            return "a symbolic link: give the file it points to, to redact it in place"
+        if t.dst != t.src and (t.dst.exists() or t.dst.is_symlink()):
+            return f"its redacted name {mask_text(t.dst.name)} is taken by another file"
+        return None
+    assert out is not None and t.dst is not None
+    # Folders created under --out must be ours: a symlink planted there leads outside it.
+    folder = t.dst.parent
+    while True:
+        if folder.is_symlink():
+            return f"{mask_text(str(folder))} is a symbolic link: refusing to write through it"
+        if folder == out or folder == folder.parent or out not in folder.parents:
+            break
+        folder = folder.parent
+    if t.dst.is_symlink():
+        return f"{mask_text(str(t.dst))} is a symbolic link: refusing to write through it"
+    return None
+
+
+def _kind(path: Path) -> str | None:
+    """What a non-regular file is (``FIFO``…), None for a regular file or one that cannot be stat'ed
+    (reading it then reports why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    kind = registry.file_kind(mode)
+    return None if kind == "folder" else kind
+
+
+_REDACTOR: dict[str, object] = {}
+
+
+def _init_redactor(redactor: Redactor, limits: _limits.Limits) -> None:
+    _REDACTOR["r"] = redactor
+    _limits.configure(limits)
+
+
+def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, redactor: Redactor | None = None):
+    """Write ``dst`` and scan it again: ``(report, findings left or why it could not be verified)``.
+
+    Without ``redactor``: in the isolated child (formats read by native libraries or into big
+    trees), under the memory cap."""
+    if redactor is None:
+        with _limits.memory_cap():
+            return _redact_and_verify(src, dst, in_place, pdf_mode, _REDACTOR["r"])  # type: ignore[arg-type]
+    from ..profiles import leftovers, prepare_document
+
+    prepare_document(redactor, src)  # court-name: the names of this document, in order
+    report = redact_file(src, dst, redactor=redactor, in_place=in_place, pdf_mode=pdf_mode)
+    left = _rescan(dst, redactor, report)
+    if not isinstance(left, Unverified) and getattr(redactor, "profile", None) is not None:
+        for f in leftovers(redactor, dst):  # cells of forbidden columns a writer could not remove (PDF)
+            left.add(f)
+    return report, left
 
 
 @click.command()
@@ -90,6 +221,7 @@ def _targets(paths: tuple[str, ...], out: Path | None, in_place: bool, include=(
               help="PDF: 'text' removes glyphs and keeps the rest as text; 'image' rasterises pages (no text kept).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB.")
+@limit_option
 @profile_option
 @ocr_option
 @ner_option
@@ -126,43 +258,75 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
             redactor = Redactor(strategy, types=types or None, key=key, scanner=scanner, **opts)
     except (KeyMissingError, ValueError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
-    from ..profiles import leftovers, prepare_document
 
-    pairs = list(_targets(paths, out, in_place, include, exclude))
-    errors = leaks = total = 0
-    for src, dst in pairs:
-        try:
-            prepare_document(redactor, src)  # court-name: the names of this document, in order
-            report = redact_file(src, dst, redactor=redactor, in_place=in_place, pdf_mode=pdf_mode)
-        except (RedactionError, Exception) as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            errors += 1
-            click.secho(f"error    {src}: {type(exc).__name__}: {_safe(exc)}", fg="red", file=err)
-            continue
-        total += report.changes
-        left = _rescan(dst, redactor, report)
-        if left is not None and profile is not None:
-            left += leftovers(redactor, dst)  # cells of forbidden columns a writer could not remove (PDF)
-        if left is None:
-            errors += 1
-            click.secho(f"error    {dst}: written but could not be read back to verify it", fg="red", file=err)
-            if not in_place:
-                dst.unlink(missing_ok=True)
-                click.secho("           output removed: it was not verified", fg="red", file=err)
-            continue
-        if left:
-            leaks += 1
-            click.secho(f"LEAK     {dst}: {len(left)} value(s) still found after redaction:", fg="red", bold=True, file=err)
-            for f in left[:10]:
-                click.secho(f"           {f.type} {mask_value(f.type, f.value)}", fg="red", file=err)
-            if not in_place:
-                dst.unlink(missing_ok=True)
-                click.secho("           output removed so it cannot be published by mistake", fg="red", file=err)
-            continue
-        summary = ", ".join(f"{t} {n}" for t, n in sorted(report.by_type.items())) or "nothing found"
-        click.echo(f"redacted {src} -> {dst} ({summary})", file=err)
-        for note in report.notes:
-            click.secho(f"           note: {note}", fg="yellow", file=err)
-    click.echo(f"{len(pairs)} file(s), {total} value(s) redacted, {leaks} leak(s), {errors} error(s)", file=err)
+    targets = _targets(paths, out, in_place, include, exclude, redactor)
+    for folder in {t.dst.parent for t in targets if t.dst is not None and t.dst.parent.is_dir()}:
+        remove_stale(folder)  # temporary files of runs that were killed
+    errors = leaks = total = done = 0
+    from ..isolate import Isolated, WorkerCrashed
+
+    with Isolated(_init_redactor, (redactor, _limits.current())) as worker:
+        for t in targets:
+            src, dst = t.src, t.dst
+            shown_src = mask_text(str(src))
+            if t.skipped:
+                click.secho(f"skipped  {shown_src}: {t.skipped}", fg="yellow", file=err)
+                continue
+            assert dst is not None
+            done += 1
+            reason = _unsafe_destination(t, out, in_place)
+            if reason:
+                errors += 1
+                click.secho(f"error    {shown_src}: {reason}", fg="red", file=err)
+                continue
+            shown_dst = mask_text(str(dst))
+            try:
+                if registry.needs_isolation(src.name):
+                    report, left = worker.call(_redact_and_verify, src, dst, in_place, pdf_mode,
+                                               timeout=_limits.current().seconds)
+                else:
+                    report, left = _redact_and_verify(src, dst, in_place, pdf_mode, redactor)
+            except WorkerCrashed as exc:
+                errors += 1
+                remove_stale(dst.parent)  # the dead child's temporary file
+                if not in_place:
+                    dst.unlink(missing_ok=True)  # written, perhaps, but never verified
+                click.secho(f"error    {shown_src}: {exc.reason}; no output kept", fg="red", file=err)
+                continue
+            except MemoryError:
+                errors += 1
+                click.secho(f"error    {shown_src}: {_limits.out_of_memory()}", fg="red", file=err)
+                continue
+            except (RedactionError, Exception) as exc:  # noqa: BLE001 - one bad file must not stop the batch
+                errors += 1
+                click.secho(f"error    {shown_src}: {type(exc).__name__}: {_safe(exc)}", fg="red", file=err)
+                continue
+            if in_place and dst != src:
+                src.unlink()  # redacted under a redacted name: the original name held a value
+            total += report.changes
+            if isinstance(left, Unverified):
+                errors += 1
+                click.secho(f"error    {shown_dst}: written but could not be verified: {mask_text(left)}", fg="red",
+                            file=err)
+                if not in_place:
+                    dst.unlink(missing_ok=True)
+                    click.secho("           output removed: it was not verified", fg="red", file=err)
+                continue
+            if left:
+                leaks += 1
+                click.secho(f"LEAK     {shown_dst}: {left.count} value(s) still found after redaction:", fg="red",
+                            bold=True, file=err)
+                for f in left[:10]:
+                    click.secho(f"           {f.type} {mask_value(f.type, f.value)}", fg="red", file=err)
+                if not in_place:
+                    dst.unlink(missing_ok=True)
+                    click.secho("           output removed so it cannot be published by mistake", fg="red", file=err)
+                continue
+            summary = ", ".join(f"{t} {n}" for t, n in sorted(report.by_type.items())) or "nothing found"
+            click.echo(f"redacted {shown_src} -> {shown_dst} ({summary})", file=err)
+            for note in report.notes:
+                click.secho(f"           note: {mask_text(note)}", fg="yellow", file=err)
+    click.echo(f"{done} file(s), {total} value(s) redacted, {leaks} leak(s), {errors} error(s)", file=err)
     if leaks:
         click.secho("REDACTION FAILED: some outputs still contain personal information (see LEAK above)",
                     fg="red", bold=True, file=err)
@@ -171,19 +335,70 @@ def redact(paths, out, in_place, strategy, types, min_confidence, key_file, keep
 
 
 def _safe(exc: BaseException) -> str:
-    """Exception text is ours or a library's; it never carries a found value, but cap its length."""
-    return str(exc)[:300]
+    """Exception text is ours or a library's, and may quote the document: masked, first line, capped."""
+    text = str(exc).strip()
+    return mask_text(text.splitlines()[0][:300]) if text else ""
+
+
+#: At most this many findings left in an output are kept to show (the rest are counted).
+_LEFT_SHOWN = 10
+
+
+class _Left(list):
+    """Findings left in an output: the first few (the list), and how many there were in all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def add(self, finding) -> None:
+        self.count += 1
+        if len(self) < _LEFT_SHOWN:
+            self.append(finding)
+
+
+class Unverified(str):
+    """Why an output could not be verified: a part of it (a zip member, an image page, a picture
+    without OCR) could not be read back or was not scanned. Unverified is not clean."""
+
+
+def _why(result) -> Unverified | None:
+    if result.error:
+        return Unverified(f"cannot be read back ({result.error})")
+    if result.skipped:
+        return Unverified(f"not scanned ({result.skipped})")
+    if result.unread:
+        return Unverified(f"{len(result.unread)} part(s) not read: {result.unread[0]}")
+    return None
 
 
 def _rescan(dst: Path, redactor: Redactor, report: FileReport):
-    """Findings left in ``dst`` (fakes the run wrote are expected), or None if any part of it
-    (a zip member included, an image page) could not be read or was not scanned: unverified is not clean."""
-    left = []
+    """Findings left in ``dst`` (fakes the run wrote are expected), or :class:`Unverified` if any
+    part of it could not be read or was not scanned.
+
+    A big text or CSV output is scanned as it is read, and only the first findings are kept,
+    so verifying a huge output never holds it, nor every value a broken redaction left."""
+    from ..redact.stream import streams
+
+    left = _Left()
+
+    def keep(findings) -> None:
+        for f in findings:
+            if f.type in redactor.types and normalise(f.type, f.value) not in report.exempt_values:
+                left.add(f)
+
+    if streams(dst):
+        from ..files import FileResult, _stream_findings, name_findings
+
+        result = FileResult(str(dst))
+        keep(name_findings(dst.name, redactor.scanner, str(dst)))
+        keep(_stream_findings(dst, redactor.scanner, result))  # the file is read here, as it is scanned
+        return _why(result) or left
     for result in scan_file_results(dst, redactor.scanner):
-        if result.error or result.skipped or result.unread:
-            return None
-        left += [f for f in result.findings
-                 if f.type in redactor.types and normalise(f.type, f.value) not in report.exempt_values]
+        why = _why(result)
+        if why:
+            return why
+        keep(result.findings)
     return left
 
 
@@ -197,10 +412,11 @@ def restore(paths, out, in_place, key_file):
 
     The canonical form of each value comes back (digits only, no separators).
     """
-    from ..redact import restore_text
-    from ..redact.writers import write_bytes_atomic
+    from ..atomic import write_bytes_atomic
+    from ..redact.strategies import Context
     from ..redact.writers.text import decode_exact, encode_exact
 
+    err = sys.stderr
     if bool(out) == bool(in_place):
         raise click.UsageError("give exactly one of --out DIR or --in-place")
     try:
@@ -209,10 +425,59 @@ def restore(paths, out, in_place, key_file):
             raise KeyMissingError(f"restore needs the key used to encrypt: --key-file FILE or ${ENV_VAR}")
     except (KeyMissingError, ValueError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
+    pairs = []
     for src in map(Path, paths):
         if src.suffix.lower() in (".xlsx", ".xlsm", ".docx", ".pdf", ".xls"):
             raise click.UsageError(f"{src}: restore handles text formats (txt, csv, html, json); not {src.suffix}")
-        text, bom, enc = decode_exact(src.read_bytes())
         dst = src if in_place else out / src.name
-        write_bytes_atomic(dst, encode_exact(restore_text(text, key=key), bom, enc), src)
-        click.echo(f"restored {src} -> {dst}", err=True)
+        if not in_place and os.path.realpath(dst) == os.path.realpath(src):
+            raise click.UsageError(f"--out {out} is the folder of {src}: restoring would overwrite the encrypted "
+                                   "file. Give another folder, or --in-place to replace it on purpose.")
+        pairs.append((src, dst))
+    ctx = Context(key=key)
+    errors = 0
+    for src, dst in pairs:
+        try:
+            text, bom, enc = decode_exact(registry.read_file_bytes(src))
+            new, restored, foreign = _restore(text, ctx)
+            if not restored:
+                raise ValueError("holds no value encrypted with this key (not written by `piiscan redact "
+                                 "--strategy encrypt`, or encrypted with another key): nothing restored")
+            if foreign > restored:
+                raise ValueError(f"{foreign} of {foreign + restored} encrypted value(s) do not decrypt with this "
+                                 "key: wrong key? Nothing restored")
+            write_bytes_atomic(dst, encode_exact(new, bom, enc), src)
+        except (ReadError, ValueError, OSError) as exc:
+            errors += 1
+            click.secho(f"error    {mask_text(str(src))}: {_safe(exc) if isinstance(exc, ReadError) else exc}",
+                        fg="red", file=err)
+            continue
+        click.echo(f"restored {mask_text(str(src))} -> {mask_text(str(dst))} ({restored} value(s))", file=err)
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+def _restore(text: str, ctx) -> tuple[str, int, int]:
+    """``text`` with every token of ``encrypt`` restored, how many were, and how many tokens of
+    the types that validate strictly (IDs, phones) did not decrypt to a valid value with this key.
+
+    The second count is the marker that says whether the file was encrypted with this key at all:
+    ordinary text that looks like a token (型号 TEL100200) is rare, a wrong key's are all of them.
+    """
+    from ..redact.strategies import encrypt
+
+    restored = foreign = 0
+
+    def sub(m) -> str:
+        nonlocal restored, foreign
+        try:
+            plain = encrypt.decrypt_token(m.group(1), m.group(2), ctx)
+        except ValueError:
+            plain = None
+        etype = encrypt._TYPES[m.group(1)]
+        if plain is None or not encrypt.plausible(etype, plain):
+            foreign += etype != "BANK_CARD"  # any 12-25 digits pass as an account: no evidence either way
+            return m.group(0)
+        restored += 1
+        return plain
+
+    return encrypt.TOKEN.sub(sub, text), restored, foreign

@@ -10,10 +10,11 @@ import click
 
 from ..files import FileResult, available_cores, iter_files, scan_results
 from ..finding import ENTITY_TYPES, LABELS, Finding
-from ..masking import mask_value
+from ..masking import mask_location, mask_text, mask_value
 from ..scanner import Scanner
 
 from . import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND
+from .limits_option import limit_option
 
 
 def parse_types(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str] | None:
@@ -89,6 +90,7 @@ def scan_options(f):
         click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links while walking folders."),
         click.option("--jobs", "-j", type=click.IntRange(1), default=None,
                      help="Parallel worker processes (default: number of cores)."),
+        limit_option,
     ]):
         f = opt(f)
     return f
@@ -145,7 +147,7 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
         results = ProfileJudge(profile, types).results(results)  # violations only, each with its rule and source
     if not streaming:
         results = list(results)
-    tally = _Tally()
+    tally = _Tally(show_values)
     if fmt == "table":
         _print_table(results, show_values, tally)
     elif fmt == "json":
@@ -225,7 +227,8 @@ def _stderr_console():
 class _Tally:
     """What the summary, the lists after the findings and the exit code need, kept as results stream past."""
 
-    def __init__(self) -> None:
+    def __init__(self, show_values: bool = False) -> None:
+        self.show_values = show_values
         self.files = self.files_with_findings = 0
         self.by_type: Counter[str] = Counter()
         self.errors: list[dict] = []
@@ -246,12 +249,17 @@ class _Tally:
             yield f
         self.files += 1
         self.files_with_findings += bool(count)
+        path = self.path(r)
         if r.error:
-            self.errors.append({"path": r.path, "error": r.error})
+            self.errors.append({"path": path, "error": r.error})
         if r.skipped:
-            self.skipped.append({"path": r.path, "reason": r.skipped})
-        self.notes.extend({"path": r.path, "note": n} for n in r.notes)
-        self.unread.extend({"path": r.path, "unread": u} for u in r.unread)
+            self.skipped.append({"path": path, "reason": r.skipped})
+        self.notes.extend({"path": path, "note": n} for n in r.notes)
+        self.unread.extend({"path": path, "unread": u} for u in r.unread)
+
+    def path(self, r: FileResult) -> str:
+        """``r``'s path as shown: a file named after a phone is masked like the phone, unless --show-values."""
+        return r.path if self.show_values else mask_text(r.path)
 
     def summary(self) -> dict:
         return {
@@ -296,14 +304,15 @@ def _json_pieces(results: Iterable[FileResult], tally: _Tally, show_values: bool
 def _jsonl_lines(r: FileResult, tally: _Tally, show_values: bool) -> Iterable[str]:
     for f in tally.findings(r):
         yield json.dumps(f.to_dict(show_value=show_values), ensure_ascii=False)
+    path = tally.path(r)
     if r.error:
-        yield json.dumps({"path": r.path, "error": r.error}, ensure_ascii=False)
+        yield json.dumps({"path": path, "error": r.error}, ensure_ascii=False)
     if r.skipped:
-        yield json.dumps({"path": r.path, "skipped": r.skipped}, ensure_ascii=False)
+        yield json.dumps({"path": path, "skipped": r.skipped}, ensure_ascii=False)
     for u in r.unread:
-        yield json.dumps({"path": r.path, "unread": u}, ensure_ascii=False)
+        yield json.dumps({"path": path, "unread": u}, ensure_ascii=False)
     for n in r.notes:
-        yield json.dumps({"path": r.path, "note": n}, ensure_ascii=False)
+        yield json.dumps({"path": path, "note": n}, ensure_ascii=False)
 
 
 def where(f) -> str:
@@ -329,6 +338,7 @@ def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) ->
             table.add_column(col, overflow="fold")
         for f in findings:
             value = f.value if show_values else mask_value(f.type, f.value)
+            f = f if show_values else mask_location(f)
             # Paths, headers and sheet names come from the documents: never markup.
             # Under --profile the rule broken says more than the detector that found the value.
             why = f"rule {f.violation.rule}" if getattr(f, "violation", None) is not None else f.detector
@@ -336,14 +346,15 @@ def _print_table(results: list[FileResult], show_values: bool, tally: _Tally) ->
         console.print(table)
     err = Console(stderr=True, soft_wrap=True)
     for r in results:
+        path = escape(tally.path(r))
         if r.error:
-            err.print(f"[red]error[/red] {escape(r.path)}: {escape(r.error)}", markup=True, highlight=False)
+            err.print(f"[red]error[/red] {path}: {escape(r.error)}", markup=True, highlight=False)
         elif r.skipped:
-            err.print(f"[yellow]skipped[/yellow] {escape(r.path)}: {escape(r.skipped)}", markup=True, highlight=False)
+            err.print(f"[yellow]skipped[/yellow] {path}: {escape(r.skipped)}", markup=True, highlight=False)
         for u in r.unread:
-            err.print(f"[red]not read[/red] {escape(r.path)}: {escape(u)}", markup=True, highlight=False)
+            err.print(f"[red]not read[/red] {path}: {escape(u)}", markup=True, highlight=False)
         for n in r.notes:
-            err.print(f"[yellow]note[/yellow] {escape(r.path)}: {escape(n)}", markup=True, highlight=False)
+            err.print(f"[yellow]note[/yellow] {path}: {escape(n)}", markup=True, highlight=False)
     s = tally.summary()
     by_type = ", ".join(f"{k} {v}" for k, v in s["by_type"].items()) or "none"
     err.print(

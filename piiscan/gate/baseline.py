@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..finding import Finding
 from ..atomic import write_text_atomic
+from ..finding import Finding
+from ..masking import mask_text
 from .config import compact
 
 FORMAT_VERSION = 1
@@ -47,6 +48,20 @@ _FROM_ENV = object()  # sentinel: "look the secret up", distinct from None ("no 
 
 class BaselineError(ValueError):
     """A baseline that cannot be read or used (corrupt, or made with another key)."""
+
+
+class BaselineDowngrade(BaselineError):
+    """A salt-only baseline where a secret key is configured.
+
+    Anyone can write a salt-only baseline that accepts any value (the salt is
+    in the file), so with a key configured it would be a way to whitelist new
+    findings without the key. ``piiscan baseline create`` may upgrade it
+    (``salt`` is kept so unchanged entries keep their identity).
+    """
+
+    def __init__(self, message: str, salt: str):
+        super().__init__(message)
+        self.salt = salt
 
 
 def default_key_file() -> Path:
@@ -137,7 +152,15 @@ class Baseline:
         return b
 
     def identity(self, f: Finding) -> tuple[str, str, str]:
-        return (f.path or "", f.type, self.hasher.digest(f.type, f.value))
+        # The path as reports show it: a file named after an ID must not put the ID in the baseline.
+        return (mask_text(f.path or ""), f.type, self.hasher.digest(f.type, f.value))
+
+    def describe(self) -> dict:
+        """Where the baseline is and how its hashes are keyed, for the reports."""
+        d = {"path": str(self.path) if self.path else None, "mode": self.hasher.mode}
+        if self.hasher.key_id:
+            d["key_id"] = self.hasher.key_id
+        return d
 
     def matcher(self) -> "BaselineMatcher":
         return BaselineMatcher(self)
@@ -166,18 +189,13 @@ class Baseline:
         """Read a baseline; ``secret`` defaults to :func:`load_secret`."""
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
-            meta = doc["hash"]
-            if doc.get("version") != FORMAT_VERSION or meta.get("algorithm") != "HMAC-SHA256":
-                raise BaselineError(f"{path}: unsupported baseline version or hash")
-            bytes.fromhex(meta["salt"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            if isinstance(exc, BaselineError):
-                raise
-            raise BaselineError(f"{path}: not a piiscan baseline ({exc})") from None
+        except (OSError, ValueError) as exc:
+            raise BaselineError(f"{path}: not a piiscan baseline ({type(exc).__name__})") from None
+        meta, entries = _checked(doc, path)
         if secret is _FROM_ENV:
             secret = load_secret()
         assert secret is None or isinstance(secret, bytes)
-        if meta.get("mode") == "secret":
+        if meta["mode"] == "secret":
             if secret is None:
                 raise BaselineError(
                     f"{path} was made with a secret key; set {KEY_ENV} (or {KEY_FILE_ENV}) to the same key")
@@ -185,11 +203,56 @@ class Baseline:
             if hasher.key_id != meta.get("key_id"):
                 raise BaselineError(f"{path} was made with a different key (key id {meta.get('key_id')})")
         else:
+            if secret is not None:
+                raise BaselineDowngrade(
+                    f"{path} is a salt-only baseline, but a secret key is configured ({KEY_ENV} or a key file): "
+                    "anyone can write such a baseline without the key, so it is not used. Recreate it with the "
+                    "key: `piiscan baseline create`", meta["salt"])
             hasher = Hasher(meta["salt"], None)
         b = cls(hasher, path=path)
-        for e in doc.get("findings", []):
-            b.entries[(e["path"], e["type"], e["hash"])] += int(e.get("count", 1))
+        for p, t, h, n in entries:
+            b.entries[(p, t, h)] += n
         return b
+
+
+def _checked(doc: object, path: Path) -> tuple[dict, list[tuple[str, str, str, int]]]:
+    """The hash description and the entries of a parsed baseline, every field checked.
+
+    A baseline edited by hand or by an attacker is an error that names the
+    first bad field, never a crash deeper in the gate.
+    """
+    def bad(what: str) -> BaselineError:
+        return BaselineError(f"{path}: not a valid piiscan baseline: {what}")
+
+    if not isinstance(doc, dict):
+        raise bad("not a JSON object")
+    meta = doc.get("hash")
+    if doc.get("version") != FORMAT_VERSION or not isinstance(meta, dict) \
+            or meta.get("algorithm") != "HMAC-SHA256":
+        raise BaselineError(f"{path}: unsupported baseline version or hash")
+    salt = meta.get("salt")
+    try:
+        if not isinstance(salt, str) or not bytes.fromhex(salt):
+            raise ValueError
+    except ValueError:
+        raise bad("hash.salt must be a hex string") from None
+    if meta.get("mode", "salt-only") not in ("secret", "salt-only"):
+        raise bad("hash.mode must be 'secret' or 'salt-only'")
+    meta = {**meta, "mode": meta.get("mode", "salt-only")}
+    if meta["mode"] == "secret" and not isinstance(meta.get("key_id"), str):
+        raise bad("hash.key_id missing")
+    findings = doc.get("findings", [])
+    if not isinstance(findings, list):
+        raise bad("findings must be a list")
+    entries = []
+    for i, e in enumerate(findings):
+        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in ("path", "type", "hash")):
+            raise bad(f"findings[{i}] needs path, type and hash as strings")
+        count = e.get("count", 1)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise bad(f"findings[{i}].count must be a positive whole number")
+        entries.append((e["path"], e["type"], e["hash"], count))
+    return meta, entries
 
 
 class BaselineMatcher:

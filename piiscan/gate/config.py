@@ -190,9 +190,14 @@ class GateConfig:
     profile: Any = None
     ner: bool | None = None  # the learned name stage: None = when installed
     block_model_names: bool = False
+    #: ``[tool.piiscan.limits]``: reader limits raised or lowered (see :mod:`piiscan.limits`), validated
+    limits: dict[str, Any] = field(default_factory=dict)
+    #: ``accept-unsupported = true``: files piiscan cannot read (.doc, .pptx, binary) are listed as
+    #: skipped instead of failing the gate with exit 2
+    accept_unsupported: bool = False
 
     _KEYS = {"types", "block", "min-confidence", "include", "exclude", "allow", "inline-markers",
-             "overrides", "baseline", "profile", "ner", "model-names"}
+             "overrides", "baseline", "profile", "ner", "model-names", "limits", "accept-unsupported"}
     #: Keys people are likely to try, with what to do instead (still errors: no half-features).
     _NOT_GATE_KEYS = {
         "masking": "the gate has no masking settings: every report already shows values masked as "
@@ -228,6 +233,11 @@ class GateConfig:
             cfg.ner = data["ner"]
         if "model-names" in data:
             cfg.block_model_names = _model_names(data["model-names"], f"{where}: model-names")
+        cfg.limits = _limits_table(data.get("limits", {}), f"{where}: limits")
+        accept = data.get("accept-unsupported", False)
+        if not isinstance(accept, bool):
+            raise ConfigError(f"{where}: accept-unsupported must be true or false")
+        cfg.accept_unsupported = accept
         overrides = data.get("overrides", [])
         if not isinstance(overrides, list):
             raise ConfigError(f"{where}: overrides must be an array of tables ([[tool.piiscan.overrides]])")
@@ -335,6 +345,40 @@ def _has_tool_table(pyproject: Path) -> bool:
         return "piiscan" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return False
+
+
+def _limits_table(value: Any, where: str) -> dict[str, Any]:
+    """``[tool.piiscan.limits]``, checked: known names, positive numbers (sizes may say ``512M``)."""
+    from .. import limits
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table, e.g. [tool.piiscan.limits] part-bytes = \"512M\"")
+    try:
+        limits.with_values(limits.DEFAULT, value)
+    except limits.LimitSpecError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return dict(value)
+
+
+def discovered_limits(start: Path | None = None) -> dict[str, Any]:
+    """The ``limits`` table of the config file ``piiscan check`` would use from ``start``
+    (``piiscan scan`` and ``redact`` honour it too); ``{}`` when there is none.
+
+    Only that table is read and checked: a scan does not fail on gate keys it has no use for.
+    """
+    from .git import repo_root
+
+    start = start or Path.cwd()
+    path = find_config(start, repo_root(start))
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml" or "tool" in data:
+        data = data.get("tool", {}).get("piiscan", {})
+    return _limits_table(data.get("limits", {}), f"{path}: limits")
 
 
 def _check_keys(data: dict[str, Any], known: set[str], where: str) -> None:

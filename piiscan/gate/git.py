@@ -16,8 +16,10 @@ from typing import Iterator, Sequence
 
 from ..files import IGNORE_FILE
 
-# Regular files only: symlinks (120000) point elsewhere, gitlinks (160000) are submodules.
+# Regular files are read; symlinks (120000) point elsewhere and are reported as skipped;
+# gitlinks (160000) are submodules, another repository's business.
 _REGULAR_MODES = {"100644", "100755"}
+_SYMLINK_MODE = "120000"
 
 
 class GitError(RuntimeError):
@@ -70,6 +72,7 @@ def changed_since(root: Path, ref: str, pathspecs: Sequence[str] = ()) -> list[s
 class Blob:
     path: str  # repository-relative, POSIX
     oid: str
+    symlink: bool = False  # mode 120000: the gate lists it as skipped, never reads where it points
 
 
 def index_blobs(root: Path, paths: Sequence[str]) -> list[Blob]:
@@ -95,14 +98,14 @@ def _listing(out: bytes) -> Iterator[tuple[list[str], str]]:
 
 def _index_listing(out: bytes) -> list[Blob]:
     # <mode> <oid> <stage>
-    return [Blob(path, oid) for (mode, oid, stage), path in _listing(out)
-            if stage == "0" and mode in _REGULAR_MODES]
+    return [Blob(path, oid, mode == _SYMLINK_MODE) for (mode, oid, stage), path in _listing(out)
+            if stage == "0" and (mode in _REGULAR_MODES or mode == _SYMLINK_MODE)]
 
 
 def _tree_listing(out: bytes) -> list[Blob]:
     # <mode> <type> <oid>
-    return [Blob(path, oid) for (mode, kind, oid), path in _listing(out)
-            if kind == "blob" and mode in _REGULAR_MODES]
+    return [Blob(path, oid, mode == _SYMLINK_MODE) for (mode, kind, oid), path in _listing(out)
+            if kind == "blob" and (mode in _REGULAR_MODES or mode == _SYMLINK_MODE)]
 
 
 def ignore_files(root: Path, rev: str | None = None) -> dict[str, str]:
@@ -116,7 +119,7 @@ def ignore_files(root: Path, rev: str | None = None) -> dict[str, str]:
         # ls-tree takes no glob pathspecs: list the tree and keep the ignore files.
         blobs = [b for b in _tree_listing(_git(["ls-tree", "-r", "-z", "--full-tree", rev], root))
                  if b.path.rpartition("/")[2] == name]
-    return {b.path: data.decode("utf-8", "replace") for b, data in read_blobs(root, blobs)}
+    return {b.path: data.decode("utf-8", "replace") for b, data in read_blobs(root, [b for b in blobs if not b.symlink])}
 
 
 def _literal(path: str) -> str:

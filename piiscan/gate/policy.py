@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
-from ..files import STREAM_THRESHOLD, FileResult, IgnoreRules, iter_files, scan_results
+from ..files import (SKIP_SYMLINK, STREAM_THRESHOLD, FileResult, IgnoreRules, SkippedPath, iter_files, scan_results,
+                     skipped_path)
 from ..finding import Finding
+from ..masking import mask_text
 from ..profiles.judge import ProfileFinding
 from ..readers import registry
 from ..readers.text import NEWLINE as _NEWLINE  # the same line split files.locate uses
@@ -43,6 +45,10 @@ class GateResult:
     root: Path | None = None
     #: files left out for ``.piiscanignore`` rules: :attr:`Scanned.ignored`
     ignored: int = 0
+    #: ``accept-unsupported``: files of formats piiscan cannot read pass the gate (listed as skipped)
+    accept_unsupported: bool = False
+    #: the baseline applied, for the reports: its path and hash mode (``secret`` or ``salt-only``)
+    baseline: dict | None = None
 
     def with_status(self, *statuses: str) -> list[Verdict]:
         return [v for v in self.verdicts if v.status in statuses]
@@ -57,13 +63,24 @@ class GateResult:
         return [r for r in self.files if r.unread and not r.error]
 
     @property
+    def unchecked(self) -> list[FileResult]:
+        """Files skipped that may hold personal information: formats piiscan cannot read
+        (``.doc``, ``.pptx``, binary). They fail the gate unless ``accept-unsupported``."""
+        return [r for r in self.files if r.unchecked]
+
+    @property
     def blocked(self) -> bool:
         return any(v.status == BLOCKING for v in self.verdicts)
 
     @property
+    def incomplete(self) -> bool:
+        """Whether some file could not be checked: the gate cannot vouch for the release."""
+        return bool(self.errors or self.unread or (self.unchecked and not self.accept_unsupported))
+
+    @property
     def exit_code(self) -> int:
         """2 when a file could not be checked in full (the gate cannot vouch for it), else 1 when something blocks."""
-        if self.errors or self.unread:
+        if self.incomplete:
             return 2
         return 1 if self.blocked else 0
 
@@ -79,9 +96,11 @@ class GateResult:
             "errors": len(self.errors),
             "unread": len(self.unread),
             "skipped": sum(1 for r in self.files if r.skipped),
+            "unchecked": len(self.unchecked),
             "ignored": self.ignored,
             "blocking_by_type": dict(sorted(Counter(f.type for f in blocking).items())),
-            "blocking_by_file": dict(sorted(Counter(f.path or "" for f in blocking).items())),
+            # Paths as reports show them: a file named after a phone is masked like the phone.
+            "blocking_by_file": dict(sorted(Counter(mask_text(f.path or "") for f in blocking).items())),
         }
 
 
@@ -101,8 +120,10 @@ class Target:
 def relative(path: Path, root: Path | None) -> str:
     """``path`` relative to ``root`` in POSIX form; as given when outside it."""
     if root is not None:
+        # A symlink the walk did not follow is reported where it sits, not where it points.
+        where = path.parent.resolve() / path.name if isinstance(path, SkippedPath) else path.resolve()
         try:
-            rel = os.path.relpath(path.resolve(), root.resolve())
+            rel = os.path.relpath(where, root.resolve())
         except ValueError:  # another drive on Windows
             return path.as_posix()
         if not rel.startswith(".."):
@@ -269,7 +290,9 @@ def evaluate(scanned: Iterable[tuple[Target, FileResult]], config: GateConfig,
     # (collect drops skipped files before scanning; this catches archive members and
     # results scanned by other front ends.)
     pairs = [(t, r) for t, r in scanned if not config.policy_for(r.path).skip]
-    result = GateResult(files=[r for _, r in pairs], root=root, ignored=ignored)
+    result = GateResult(files=[r for _, r in pairs], root=root, ignored=ignored,
+                        accept_unsupported=config.accept_unsupported,
+                        baseline=baseline.describe() if baseline is not None else None)
     for target, r in pairs:
         policy = config.policy_for(r.path)
         r.findings = [f for f in r.findings if f.confidence >= policy.min_confidence]
@@ -346,7 +369,13 @@ def collect(config: GateConfig, *, root: Path | None, paths: Sequence[str] = (),
         rules = IgnoreRules.from_texts(git.ignore_files(root, None if staged else "HEAD"))
         kept = [b for b in blobs if not rules.ignored(b.path)]
         with git.temp_dir() as tmp:
-            targets = [Target(real, rel) for real, rel in git.materialize(root, kept, Path(tmp))]
+            links = {b.path for b in kept if b.symlink}
+            targets = [Target(real, rel) for real, rel in git.materialize(root, [b for b in kept if not b.symlink],
+                                                                           Path(tmp))]
+            # Symlinks in the commit are listed as skipped, where they sit, never followed.
+            targets += [Target(skipped_path(root / rel, SKIP_SYMLINK, "symbolic link, not followed"), rel)
+                        for rel in links]
+            targets.sort(key=lambda t: t.rel)
             out = Scanned(scan_targets(targets, scanner, max_file_size=max_file_size, jobs=jobs, markers=markers,
                                        profile=config.profile, types=config.types))
         out.ignored = len(blobs) - len(kept)

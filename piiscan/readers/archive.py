@@ -1,40 +1,48 @@
-"""Zip archives: members read as files, with limits that stop zip bombs early.
+"""Zip archives: members read as files, under the limits of :mod:`piiscan.limits`.
 
 Members are yielded as ``(name, bytes)`` in name order; :mod:`piiscan.files`
 scans each with the reader its name calls for and reports it as
-``archive.zip!inner/path.csv``. Nested zips are opened up to ``max_depth``.
+``archive.zip!inner/path.csv``. Nested zips are opened up to the ``depth``
+limit.
 
-Zip bombs end with a :class:`~piiscan.readers.ReadError`, never a hang or an
-out-of-memory: the declared sizes are checked before anything is inflated,
-and every member is inflated in chunks with a hard cap, because the sizes in
-the directory can lie.
+One table governs every file, inside an archive or not (``--limit``,
+``[tool.piiscan.limits]``): ``members`` per archive tree, ``part_bytes``
+per inflated member, ``file_bytes`` for the whole tree, ``ratio`` for
+members over 1 MiB and ``depth`` for archives in archives. A member's own
+reader (a DOCX inside the zip) then applies the same limits to its parts.
+
+Zip bombs end with a :class:`~piiscan.limits.LimitExceeded` (a
+:class:`~piiscan.readers.ReadError`), never a hang or an out-of-memory: the
+declared sizes are checked before anything is inflated, and every member
+is inflated in chunks with a hard cap, because the sizes in the directory
+can lie.
 """
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO, Iterator
 
+from .. import limits as _limits
 from . import ReadError
 
-
-@dataclass(frozen=True)
-class Limits:
-    max_members: int = 10_000
-    max_member_size: int = 200 * 1024**2  # bytes, inflated
-    max_total_size: int = 1024**3  # bytes, inflated, for the whole archive tree
-    max_ratio: float = 200.0  # inflated / compressed, for members over 1 MiB
-    max_depth: int = 3  # zips inside zips
-
-
-DEFAULT_LIMITS = Limits()
 _CHUNK = 1 << 20
 
 
 class _MemberError(Exception):
     """One member cannot be read; the rest of the archive can."""
+
+
+class ZipBomb(_limits.LimitExceeded):
+    """An archive over a limit: after it nothing in the archive is trusted."""
+
+    def __init__(self, name: str, value: int | float, limit: int | float, what: str):
+        super().__init__(name, value, limit, what)
+        self.args = (f"zip bomb suspected: {what} (limit {name}={limit}); "
+                     f"raise it with --limit {name}=N if the file is trusted",)
 
 
 @dataclass
@@ -43,46 +51,63 @@ class _Budget:
     total: int = 0
 
 
-def iter_members(fh: BinaryIO | str, limits: Limits = DEFAULT_LIMITS, *, prefix: str = "",
+def Limits(max_members: int | None = None, max_member_size: int | None = None, max_total_size: int | None = None,
+           max_ratio: float | None = None, max_depth: int | None = None) -> _limits.Limits:
+    """The current :class:`piiscan.limits.Limits` with the zip limits under their former names (compatibility).
+
+    >>> Limits(max_members=2).members
+    2
+    """
+    changes = {k: v for k, v in (("members", max_members), ("part_bytes", max_member_size),
+                                 ("file_bytes", max_total_size), ("ratio", max_ratio), ("depth", max_depth))
+               if v is not None}
+    return _limits.replace(_limits.current(), **changes)
+
+
+def iter_members(fh: BinaryIO | str, limits: _limits.Limits | None = None, *, prefix: str = "",
                  depth: int = 1, budget: _Budget | None = None) -> Iterator[tuple[str, bytes | ReadError]]:
     """``(member path, content)`` for every file in the archive, nested zips expanded.
 
+    ``limits`` defaults to the limits in force (:func:`piiscan.limits.current`).
     A member that cannot be read (encrypted, corrupt) comes as ``(path, ReadError)``
     and the others go on. A corrupt archive or one over a limit raises ReadError:
     after a bomb nothing in the archive is trusted.
     """
+    if limits is not None and depth == 1:
+        with _limits.using(limits):
+            yield from iter_members(fh, None, prefix=prefix, depth=depth, budget=budget)
+        return
+    lim = _limits.current()
     budget = budget or _Budget()
     try:
         zf = zipfile.ZipFile(fh)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError(f"corrupt zip archive{_at(prefix)}: {exc}") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError(f"corrupt zip archive{_at(prefix)}: {type(exc).__name__}") from None
     with zf:
         infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
         budget.members += len(infos)
-        if budget.members > limits.max_members:
-            raise ReadError(f"zip bomb suspected{_at(prefix)}: more than {limits.max_members} members")
+        if budget.members > lim.members:
+            raise ZipBomb("members", budget.members, lim.members, f"more than {lim.members} members{_at(prefix)}")
         declared = sum(i.file_size for i in infos)
-        if budget.total + declared > limits.max_total_size:
-            raise ReadError(f"zip bomb suspected{_at(prefix)}: members expand to {declared} bytes "
-                            f"(limit {limits.max_total_size})")
+        if budget.total + declared > lim.file_bytes:
+            raise ZipBomb("file_bytes", budget.total + declared, lim.file_bytes,
+                          f"members{_at(prefix)} expand to {declared} bytes")
         for info in infos:
-            name = _safe_name(info.filename)
+            name = safe_name(info.filename)
             shown = f"{prefix}{name}"
             if info.flag_bits & 0x1:
                 yield shown, ReadError("encrypted zip member (password required): cannot be scanned")
                 continue
-            _check_declared(info, shown, limits)
+            _check_declared(info, shown, lim)
             try:
-                data = _inflate(zf, info, shown, limits, budget)
+                data = _inflate(zf, info, shown, lim, budget)
             except _MemberError as exc:
                 yield shown, ReadError(str(exc))
                 continue
             if name.lower().endswith(".zip"):
-                if depth >= limits.max_depth:
-                    raise ReadError(f"zip bomb suspected: archives nested deeper than {limits.max_depth} at {shown}")
-                import io
-
-                yield from iter_members(io.BytesIO(data), limits, prefix=f"{shown}!", depth=depth + 1, budget=budget)
+                if depth >= lim.depth:
+                    raise ZipBomb("depth", depth + 1, lim.depth, f"archives nested deeper than {lim.depth} at {shown}")
+                yield from iter_members(io.BytesIO(data), None, prefix=f"{shown}!", depth=depth + 1, budget=budget)
             else:
                 yield shown, data
 
@@ -91,22 +116,33 @@ def _at(prefix: str) -> str:
     return f" ({prefix.rstrip('!')})" if prefix else ""
 
 
-def _safe_name(name: str) -> str:
-    # Only used for display: never written to disk, but keep it tidy.
-    return PurePosixPath(name.replace("\\", "/")).as_posix().lstrip("/")
+def safe_name(name: str) -> str:
+    """A member name that stays inside the folder it is extracted to: no ``..``, no root, no drive.
+
+    Backslashes count as separators (Windows tools write them), and ``.``
+    and ``..`` components are dropped, so ``../../x`` becomes ``x`` and
+    ``C:\\\\Windows\\\\x`` becomes ``Windows/x``.
+
+    >>> safe_name("../../etc/passwd"), safe_name("/abs/x.txt"), safe_name("C:\\\\w\\\\..\\\\x.txt"), safe_name("..")
+    ('etc/passwd', 'abs/x.txt', 'w/x.txt', 'member')
+    """
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    if parts and len(parts[0]) == 2 and parts[0][1] == ":" and parts[0][0].isalpha():
+        parts = parts[1:]  # a drive letter
+    parts = [p.replace("\x00", "") for p in parts if p.replace("\x00", "")]
+    return PurePosixPath(*parts).as_posix() if parts else "member"
 
 
-def _check_declared(info: zipfile.ZipInfo, shown: str, limits: Limits) -> None:
-    if info.file_size > limits.max_member_size:
-        raise ReadError(f"zip bomb suspected: member {shown} expands to {info.file_size} bytes "
-                        f"(limit {limits.max_member_size})")
-    if info.file_size > _CHUNK and info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
-        raise ReadError(f"zip bomb suspected: member {shown} compression ratio "
-                        f"{info.file_size / info.compress_size:.0f}:1 (limit {limits.max_ratio:.0f}:1)")
+def _check_declared(info: zipfile.ZipInfo, shown: str, lim: _limits.Limits) -> None:
+    if info.file_size > lim.part_bytes:
+        raise ZipBomb("part_bytes", info.file_size, lim.part_bytes, f"member {shown} expands to {info.file_size} bytes")
+    if info.file_size > _CHUNK and info.compress_size and info.file_size / info.compress_size > lim.ratio:
+        ratio = info.file_size / info.compress_size
+        raise ZipBomb("ratio", round(ratio), lim.ratio, f"member {shown} compression ratio {ratio:.0f}:1")
 
 
-def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Limits, budget: _Budget) -> bytes:
-    cap = min(limits.max_member_size, limits.max_total_size - budget.total)
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, lim: _limits.Limits, budget: _Budget) -> bytes:
+    cap = min(lim.part_bytes, lim.file_bytes - budget.total)
     parts: list[bytes] = []
     size = 0
     try:
@@ -117,16 +153,17 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Lim
                     break
                 size += len(chunk)
                 if size > cap:
-                    raise ReadError(f"zip bomb suspected: member {shown} inflates past {cap} bytes")
-                if size > _CHUNK and info.compress_size and size / info.compress_size > limits.max_ratio:
-                    raise ReadError(f"zip bomb suspected: member {shown} inflates more than "
-                                    f"{limits.max_ratio:.0f}:1")
+                    name = "part_bytes" if cap == lim.part_bytes else "file_bytes"
+                    raise ZipBomb(name, size, cap, f"member {shown} inflates past {cap} bytes")
+                if size > _CHUNK and info.compress_size and size / info.compress_size > lim.ratio:
+                    raise ZipBomb("ratio", round(size / info.compress_size), lim.ratio,
+                                  f"member {shown} inflates more than {lim.ratio:.0f}:1")
                 parts.append(chunk)
     except ReadError:
         raise
-    except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
-        raise _MemberError(f"encrypted zip member: {exc}") from None
+    except RuntimeError:  # zipfile: "File ... is encrypted, password required"
+        raise _MemberError("encrypted zip member: cannot be scanned") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
-        raise _MemberError(f"corrupt zip member: {exc}") from None
+        raise _MemberError(f"corrupt zip member ({type(exc).__name__})") from None
     budget.total += size
     return b"".join(parts)

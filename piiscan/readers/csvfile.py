@@ -13,11 +13,11 @@ import csv
 import io
 import itertools
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 from ..tables import Table
 from . import ReadError
-from .registry import read_file_bytes
+from .registry import open_regular, read_file_bytes
 from .text import decode, looks_binary, text_stream
 
 _DELIMITERS = ",\t;|"
@@ -67,39 +67,59 @@ def read_stream(path: Path) -> Iterator[Table]:
     """``path`` as one table whose rows are parsed while they are scanned: memory stays flat.
 
     The same encoding, delimiter and cells as :func:`read`, for files of any size.
+    A record longer than the ``attribute_bytes`` limit is an error, never held whole.
     """
-    try:
-        raw = path.open("rb")
-    except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from None
-    with raw:
+    with open_regular(path) as raw:
         # The same sample as read_bytes judges (peek() would give only the buffer).
         sample = raw.read(16384)
         raw.seek(0)
         if looks_binary(sample):
             raise ReadError("binary content in a CSV file")
         stream = text_stream(raw)
-        # The delimiter is sniffed from whole lines at the head of the file,
-        # read on past any blank lines it opens with.
-        head = stream.read(16384) + stream.readline()
-        while head and not head.strip():
-            more = stream.read(16384)
-            if not more:
-                break
-            head += more + stream.readline()
+        head = sniff_head(stream)
         if not head.strip():
             return
         delimiter = sniff_delimiter(head, path.name)
-        yield Table(_rows(itertools.chain(io.StringIO(head, newline=""), stream), delimiter))
+        yield Table(_rows(itertools.chain(io.StringIO(head, newline=""), bounded_lines(stream)), delimiter))
+
+
+def sniff_head(stream: IO[str]) -> str:
+    """The head of a CSV text stream the delimiter is sniffed from: whole lines, read on past
+    any blank lines it opens with. The streaming reader and the streaming redact writer
+    both use it, so a big file is split the same way when scanned and when redacted."""
+    head = stream.read(16384) + stream.readline()
+    while head and not head.strip():
+        more = stream.read(16384)
+        if not more:
+            break
+        head += more + stream.readline()
+    return head
 
 
 def _rows(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
     """Rows of CSV ``lines``; a parse error is a :class:`ReadError` naming the line.
 
     (The codecs that detection picks, utf-8-sig and utf-16, consume a BOM.)
+    csv's field size limit (128 K characters) bounds an unclosed quote.
     """
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         yield from reader
     except csv.Error as exc:
         raise ReadError(f"malformed CSV (line {reader.line_num}): {exc}") from None
+
+
+def bounded_lines(stream: IO[str]) -> Iterator[str]:
+    """The lines of a text stream, each read with a cap: a line longer than the
+    ``attribute_bytes`` limit (a file without line breaks) is a
+    :class:`~piiscan.limits.LimitExceeded`, never read into memory whole."""
+    from .. import limits
+
+    cap = limits.current().attribute_bytes
+    while True:
+        line = stream.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap:
+            raise limits.LimitExceeded("attribute_bytes", len(line), cap, "a line of the file")
+        yield line

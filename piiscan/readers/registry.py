@@ -11,6 +11,8 @@ scan notes.txt`` does not pay for pdfplumber.
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Iterable, Union
@@ -111,8 +113,97 @@ def check_office_zip(data: bytes, what: str) -> None:
         raise ReadError(f"corrupt or not a valid {what} (not a zip container)")
 
 
-def read_file_bytes(path: Path) -> bytes:
+class NotRegularFile(ReadError):
+    """A FIFO, device, socket or folder where a document was expected: never opened for reading."""
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is (``FIFO``, ``character device`` …), None for a regular file.
+
+    >>> file_kind(stat.S_IFIFO), file_kind(stat.S_IFREG) is None
+    ('FIFO', True)
+    """
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def open_regular(path: str | os.PathLike):
+    """``path`` opened for binary reading, refusing anything but a regular file.
+
+    Opened non-blocking and checked on the open descriptor, so neither a FIFO
+    swapped in after a check (which would block ``open`` until a writer comes)
+    nor ``/dev/zero`` behind a symlink (which never ends) is ever read.
+    """
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # POSIX only
+    flags = os.O_RDONLY | nonblock | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise NotRegularFile(f"not a regular file ({kind}): not read")
+        if nonblock:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_file_bytes(path: Path, cap: int | None = None) -> bytes:
+    """A regular file's bytes, at most ``cap`` (default: the ``file_bytes`` limit) or a clear error.
+
+    The size on disk is checked first, then the read itself stops one byte past
+    the cap (a file that grows while read, a ``/proc`` file that claims size 0).
+    """
+    from .. import limits
+
+    if cap is None:
+        cap = limits.current().file_bytes
+    with open_regular(path) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > cap:
+                raise limits.LimitExceeded("file_bytes", size, cap, "file size")
+            want = size + 1  # read(n) allocates n bytes at once: ask for what the file holds
+            data = fh.read(want)
+            if len(data) == want:  # more than its size said (growing, or a /proc file): read on, up to the cap
+                parts, total = [data], len(data)
+                while total <= cap:
+                    chunk = fh.read(min(1 << 20, cap + 1 - total))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    total += len(chunk)
+                data = b"".join(parts)
+        except OSError as exc:
+            raise ReadError(exc.strerror or str(exc)) from None
+    if len(data) > cap:
+        raise limits.LimitExceeded("file_bytes", len(data), cap, "file size")
+    return data
+
+
+#: Formats read in a child process (:mod:`piiscan.isolate`): those read by native libraries that
+#: can crash the interpreter on hostile input (calamine aborts on some workbooks, pdfium and
+#: libxml2 are C), and those whose parse can take many times the file's size in memory (an
+#: lxml tree of an HTML page with a 200 MB attribute). The child's memory is capped
+#: (``memory_bytes``); the main process keeps only text and CSV, which stream past 64 MiB.
+#: Zips too, since they may hold such files. Readers of other native formats add theirs.
+ISOLATED: set[str] = {".xlsx", ".xlsm", ".xls", ".pdf", ".zip", ".docx", ".docm",
+                      ".html", ".htm", ".xhtml", ".shtml"}
+
+
+def needs_isolation(name: str) -> bool:
+    """Whether a file is read in a child process, so that a crash there ends only that file.
+
+    >>> needs_isolation("a.XLSX"), needs_isolation("a.docx"), needs_isolation("a.csv")
+    (True, True, False)
+    """
+    return Path(name).suffix.lower() in ISOLATED

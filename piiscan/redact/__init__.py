@@ -123,6 +123,21 @@ class Redactor:
         self._cache: dict[tuple[str, str], str] = {}
         self._full_mask = _strategies.get("mask")
 
+    def __getstate__(self) -> dict:
+        # Strategies are modules and the context caches ciphers: neither pickles. A redactor
+        # crosses to a worker process (an isolated native reader) by strategy name.
+        state = dict(self.__dict__)
+        state["strategies"] = {t: m.NAME for t, m in self.strategies.items()}
+        state["_full_mask"] = None
+        state["_cache"] = {}
+        state["context"] = _strategies.Context(key=self.context.key, options=self.context.options)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["strategies"] = {t: _strategies.get(n) for t, n in state["strategies"].items()}
+        state["_full_mask"] = _strategies.get("mask")
+        self.__dict__.update(state)
+
     def replacement(self, finding: Finding) -> str:
         key = (finding.type, finding.value)
         out = self._cache.get(key)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import replace
 from html import escape
 
 from ..finding import LABELS
-from ..masking import mask_value
+from ..masking import mask_location, mask_text, mask_value
 from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult
 
 _STATUS_LABEL = {BLOCKING: "阻止发布 blocking", WARNING: "提示 warning", BASELINED: "基线 baselined",
@@ -64,13 +65,15 @@ def _location(f) -> str:
 def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
     """The report as one HTML document (UTF-8)."""
     c = result.counts()
-    shown = [v for v in result.verdicts if v.status in (BLOCKING, WARNING, BASELINED, ALLOWED)]
+    # Locations come from the documents: a file or sheet named after a phone is shown masked.
+    shown = [replace(v, finding=mask_location(v.finding)) for v in result.verdicts
+             if v.status in (BLOCKING, WARNING, BASELINED, ALLOWED)]
     by_type = Counter(v.finding.type for v in shown if v.status in (BLOCKING, WARNING))
     by_file: dict[str, Counter] = {}
     for v in shown:
         by_file.setdefault(v.finding.path or "", Counter())[v.status] += 1
 
-    if result.errors or result.unread:
+    if result.incomplete:
         verdict = '<p class="verdict error">未完成 Incomplete: some files could not be read in full</p>'
     elif result.blocked:
         verdict = f'<p class="verdict blocked">阻止发布 Blocked: {c["blocking"]} finding(s) must be redacted</p>'
@@ -90,10 +93,19 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
         f"<td><code>{escape(mask_value(v.finding.type, v.finding.value))}</code></td>"
         f"<td class=n>{v.finding.confidence:.2f}</td></tr>"
         for v in shown)
+    def status(r) -> str:
+        if r.error:
+            return "error"
+        if r.unchecked and not result.accept_unsupported:
+            return "not checked (fails the gate)"
+        return "skipped" if r.skipped else "read in part"
+
     problems = "".join(
-        f"<tr><td>{escape(r.path)}</td><td>{'error' if r.error else 'skipped' if r.skipped else 'read in part'}</td>"
+        f"<tr><td>{escape(mask_text(r.path))}</td><td>{status(r)}</td>"
         f"<td>{escape(r.error or r.skipped or '; '.join(r.unread))}</td></tr>"
         for r in result.files if r.error or r.skipped or r.unread)
+    baseline = (f" · baseline {escape(str(result.baseline.get('path')))} (hash mode {escape(result.baseline['mode'])})"
+                if result.baseline else "")
     generated = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     ignored = f" · {c['ignored']} ignored by .piiscanignore" if c["ignored"] else ""
     from .. import __version__
@@ -105,7 +117,7 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
 <title>{escape(title)}</title><style>{_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
 {verdict}
-<p>{c["files"]} file(s) checked · {c["blocking"]} blocking · {c["warnings"]} warning(s) · {c["baselined"]} baselined · {c["allowed"]} allowed · {c["errors"]} error(s) · {c["skipped"]} skipped{ignored}. Values are masked.</p>
+<p>{c["files"]} file(s) checked · {c["blocking"]} blocking · {c["warnings"]} warning(s) · {c["baselined"]} baselined · {c["allowed"]} allowed · {c["errors"]} error(s) · {c["skipped"]} skipped{ignored}{baseline}. Values are masked.</p>
 <h2>按类型 By type (blocking and warnings)</h2>
 {_bar_chart(dict(by_type))}
 <table><thead><tr><th>类型</th><th>type</th><th>count</th></tr></thead><tbody>{type_rows}</tbody></table>

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from ..finding import ENTITY_TYPES, LABELS, Finding
 from ..gate.baseline import Hasher
 from ..gate.policy import BLOCKING, WARNING, GateResult
-from ..masking import mask_value
+from ..masking import mask_location, mask_text, mask_value
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://pypi.org/project/piiscan/"
@@ -114,7 +114,7 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
     fp = fingerprinter(hasher)
     results = []
     for v in result.with_status(BLOCKING, WARNING):
-        f = v.finding
+        f = mask_location(v.finding)  # a file or sheet named after a phone is shown masked, like the phone
         where = _where_text(f)
         masked = mask_value(f.type, f.value)
         text = f"{LABELS.get(f.type, f.type)} {masked}" + (f" ({where})" if where else "")
@@ -142,21 +142,22 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
                 {"name": f"{l['kind']} {l['name']}", "kind": "module"} for l in logical]
         results.append(res)
     truncated = len(results) > GITHUB_MAX_RESULTS
-    notifications = [
-        {"level": "error", "message": {"text": f"{r.path}: {r.error}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(_split_member(r.path)[0], safe="/"),
-                                                                  "uriBaseId": "%SRCROOT%"}}}]}
-        for r in result.errors
-    ] + [
-        {"level": "error", "message": {"text": f"{r.path}: not fully read: {u}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(_split_member(r.path)[0], safe="/"),
-                                                                  "uriBaseId": "%SRCROOT%"}}}]}
-        for r in result.unread for u in r.unread
-    ]
+    def notice(level: str, path: str, text: str) -> dict[str, Any]:
+        path = mask_text(path)
+        return {"level": level, "message": {"text": f"{path}: {text}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {
+                    "uri": quote(_split_member(path)[0], safe="/"), "uriBaseId": "%SRCROOT%"}}}]}
+
+    notifications = [notice("error", r.path, r.error) for r in result.errors]
+    notifications += [notice("error", r.path, f"not fully read: {u}") for r in result.unread for u in r.unread]
+    notifications += [notice("warning" if result.accept_unsupported else "error", r.path, f"not checked: {r.skipped}")
+                      for r in result.unchecked]
     if truncated:
         notifications.append({"level": "warning", "message": {
             "text": f"{len(results)} results; only the first {GITHUB_MAX_RESULTS} are included (GitHub's limit)"}})
-    invocation: dict[str, Any] = {"executionSuccessful": not result.errors and not result.unread}
+    invocation: dict[str, Any] = {"executionSuccessful": not result.incomplete}
+    if result.baseline is not None:
+        invocation["properties"] = {"baseline": result.baseline}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {

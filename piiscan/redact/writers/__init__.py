@@ -38,10 +38,18 @@ class UnsupportedFormat(ValueError):
 
 
 def writer_for(path: Path) -> Callable[..., None]:
+    """The writer for ``path``: by extension; for a text or CSV file too big to hold in
+    memory, the streaming writer (:mod:`piiscan.redact.stream`), as the scanner streams it."""
     ext = path.suffix.lower()
     if ext in _UNSUPPORTED:
         raise UnsupportedFormat(f"{path}: cannot redact {ext} files (convert to a supported format first)")
-    module = importlib.import_module(f"{__name__}.{_BY_EXTENSION.get(ext, 'text')}")
+    name = _BY_EXTENSION.get(ext, "text")
+    if name in ("text", "csv"):
+        from .. import stream
+
+        if stream.streams(path):
+            return stream.write
+    module = importlib.import_module(f"{__name__}.{name}")
     return module.write
 
 
