@@ -88,6 +88,9 @@ class Table:
     location: dict[str, Any] = field(default_factory=dict)
     header: list[str] | None = None
     first_row: int = 1
+    #: Column classes shared by the parts of one table (a PDF table over pages): the first part's scan
+    #: fills the list, the others reuse it instead of classifying again.
+    shared_classes: list | None = None
 
 
 @dataclass(frozen=True)
@@ -469,11 +472,11 @@ class TableScan:
     """
 
     def __init__(self, header: Sequence[str], sample: Sequence[Sequence[Any]], scanner,
-                 location: dict[str, Any] | None = None) -> None:
+                 location: dict[str, Any] | None = None, classes: Sequence[ColumnClass] | None = None) -> None:
         self.header = list(header)
         self.location = dict(location or {})
         self.scanner = scanner
-        self.classes = classify_columns(self.header, sample, scanner)
+        self.classes = list(classes) if classes else classify_columns(self.header, sample, scanner)
         wanted = scanner.types
         # What each scanned column's class implies, worked out once for all its cells.
         self._plan = []
@@ -605,7 +608,10 @@ def iter_table(table: Table, scanner, *, path: str | None = None,
             text, _ = cell_text(cell)
             if text:
                 yield from (f.with_location(**loc) for f in scanner.scan(text))
-    scan = TableScan(header, data, scanner, loc)
+    shared = table.shared_classes
+    scan = TableScan(header, data, scanner, loc, classes=shared if shared and len(shared) == len(header) else None)
+    if shared is not None and not shared:
+        shared[:] = scan.classes
     yield from scan.scan_rows(data, table.first_row)
     next_row = table.first_row + len(data)
     del head, data  # a streamed table's first rows are not kept while the rest is read

@@ -1,108 +1,86 @@
-"""PDF via pdfplumber: tables as tables, the rest of each page as text, page numbers kept.
+"""PDF: every page's lines and tables from pdfium, then every part beyond the pages.
 
-- Tables: ``find_tables`` on each page; a cell that wraps over two lines is one
-  value (:func:`piiscan.tables.cell_text` drops the line break). A table that
-  goes on over the next page without repeating its header keeps the header
-  and row numbering of the page before.
-- Text outside tables: pdfplumber joins characters and inserts a space where
-  the gap in x exceeds ``x_tolerance``; without that, neighbouring cells of a
-  table drawn without ruling lines glue into one 30-digit run (REFERENCE.md).
-- A page with images but no characters is a scan: reported as a
-  :class:`~piiscan.readers.registry.Note` ("not scanned: image-only page N"),
-  never silently skipped.
+The page model is :mod:`piiscan.pdf` (shared with the redaction writer, so
+scan and redact see the same cells under the same headers):
+
+- characters with their boxes from pdfium (a few ms a page), read in the
+  direction they are drawn: ``/Rotate`` and rotated form XObjects read line
+  by line;
+- tables from the page's ruling lines (pdfplumber's table finder fed with
+  pdfium's paths), one :class:`~piiscan.tables.Table` each, scanned column by
+  column with its header; a table going on over the next page keeps its
+  header and row numbering, and a row split by the page break is joined so a
+  value split with it is found whole (:mod:`piiscan.pdf.continued`);
+- text outside tables line by line, a space where characters are apart;
+- what cannot be read is never "nothing found": a scan without text layer,
+  text that cannot be decoded, text drawn as outlines, a picture not covered
+  by a text layer are :class:`~piiscan.readers.registry.Unread`
+  (:mod:`piiscan.pdf.ocr_seam`), so ``scan``/``check`` exit 2;
+- then the parts beyond the pages (:mod:`piiscan.pdf.parts`): document info
+  and XMP metadata, annotations and their appearances, form fields,
+  outlines, page labels, link URIs, JavaScript, embedded files, and the
+  pages of old revisions an incremental update left in the file — each
+  finding says where (``part``).
+
+Limits (:mod:`piiscan.limits`): every Flate stream is inflated, bounded,
+before a parser sees the file (``part_bytes``, ``file_bytes``), and the page
+count is checked (``pages``). A corrupt file is an error, never "nothing found".
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
-from ..tables import Table, find_header_row, header_names
+from ..pdf import continued, document, layout, objects, ocr_seam, parts
+from ..pdf.chars import read_chars
+from ..tables import Table
 from . import ReadError, Segment
 from .registry import Note, Unread, read_file_bytes
-
-X_TOLERANCE = 1.5  # points; CJK glyphs in one word touch, table columns are far apart
 
 
 def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table | Note]:
     if not data:
         return
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise ReadError("corrupt or not a PDF (no %PDF header)")
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = pdf.pages
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ReadError("encrypted PDF (password required): cannot be scanned") from None
-    except Exception as exc:
-        if "password" in str(exc).lower() or "Incorrect" in type(exc).__name__ or "PDFPassword" in repr(exc):
-            raise ReadError("encrypted PDF (password required): cannot be scanned") from None
-        raise ReadError(f"corrupt PDF: {_reason(exc)}") from None
-    with pdf:
-        prev: tuple[list[str], int] | None = None  # header and next row number of the last table
-        try:
-            for n, page in enumerate(pages, 1):
-                items, prev = _page(page, n, prev)
-                yield from items
-                page.flush_cache()  # keep memory flat on long documents
-        except ReadError:
-            raise
-        except Exception as exc:
-            raise ReadError(f"corrupt PDF (page {n}): {_reason(exc)}") from None
+    with document.Document(data) as doc:
+        stitch = continued.Stitcher()
+        for page in iter_pages(doc):
+            for piece in stitch.feed(page.layout):
+                yield piece.item()
+            for note in page.unread:
+                yield Unread(note)
+        for piece in stitch.finish():
+            yield piece.item()
+        yield from parts.read(doc, name)
 
 
 def read(path: Path) -> Iterator[Segment | Table | Note]:
     return read_bytes(read_file_bytes(path), path.name)
 
 
-def _reason(exc: Exception) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:200] or type(exc).__name__
+class Page:
+    """One page read: its layout (empty when it needs OCR) and what could not be read on it."""
+
+    __slots__ = ("layout", "unread", "survey")
+
+    def __init__(self, page_layout: layout.PageLayout, unread: list[str], survey: objects.Survey) -> None:
+        self.layout, self.unread, self.survey = page_layout, unread, survey
 
 
-def _page(page: Any, n: int, prev: tuple[list[str], int] | None) -> tuple[list, tuple[list[str], int] | None]:
-    items: list = []
-    if not page.chars:
-        if page.images:
-            items.append(Unread(f"not scanned: image-only page {n} (no text layer; OCR it first)"))
-        return items, prev
-    tables = page.find_tables()
-    for t in tables:
-        rows = [row for row in t.extract() if any(c not in (None, "") for c in row)]
-        if not rows:
-            continue
-        width = max(len(r) for r in rows)
-        h = find_header_row(rows)
-        if h is None and prev is not None and len(prev[0]) == width:
-            # The table continues from the page before, header not repeated.
-            header, first = prev
-            items.append(Table(rows, {"page": n}, header=header, first_row=first))
-            prev = (header, first + len(rows))
-            continue
-        if h is None:
-            header, data, preface = header_names([], width), rows, []
+def iter_pages(doc: document.Document) -> Iterator[Page]:
+    """Each page's layout and unread notes, in order (pdfium's page is closed after each)."""
+    for n, pdfium_page in doc.pages():
+        try:
+            survey = objects.survey(pdfium_page)
+            chars = read_chars(pdfium_page, upright=survey.upright,
+                               check_unicode=bool(survey.text_objects) and doc.undecodable_fonts(n - 1))
+        except Exception as exc:  # noqa: BLE001 - pdfium errors on a broken page
+            raise ReadError(f"corrupt PDF (page {n}): {str(exc)[:200]}") from None
+        unread = ocr_seam.unread(n, chars, survey)
+        if ocr_seam.needs_ocr(chars, survey):
+            page_layout = layout.PageLayout(n, chars)
         else:
-            header, data, preface = header_names(rows[h], width), rows[h + 1:], rows[:h]
-        for row in preface:
-            line = " ".join(c for c in row if c)
-            if line:
-                items.append(Segment(line, location={"page": n}))
-        items.append(Table(data, {"page": n}, header=header, first_row=1))
-        prev = (header, 1 + len(data))
-    outside = page
-    if tables:
-        boxes = [t.bbox for t in tables]
-        outside = page.filter(lambda obj: not any(_inside(obj, b) for b in boxes))
-    text = outside.extract_text(x_tolerance=X_TOLERANCE)
-    if text and text.strip():
-        items.append(Segment(text, location={"page": n}))
-    return items, prev
-
-
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x0, top, x1, bottom = bbox
-    cx = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
-    cy = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+            page_layout = layout.lay_out(n, chars, survey)
+        try:
+            yield Page(page_layout, unread, survey)
+        finally:
+            chars.textpage.close()
