@@ -13,6 +13,8 @@ to decide.
 """
 from __future__ import annotations
 
+import functools
+import re
 from typing import Iterable, Sequence
 
 from .detectors import HAN as _HAN, Detector
@@ -78,7 +80,8 @@ class Scanner:
         found = self._detect(text, label)
         if self._ner is not None and label is None and _HAN.search(text):
             found = self._ner.apply(text, found, self.min_confidence, self.types)
-        return self._finish(found)
+        found = self._finish(found)
+        return _recurring_names(text, found, _names(found)) if PERSON_NAME in self.types else found
 
     def scan_many(self, texts: Sequence[tuple[str, str | None]]) -> list[list[Finding]]:
         """:meth:`scan` for each ``(text, label)`` of one document, the learned
@@ -93,7 +96,13 @@ class Scanner:
                                             self.min_confidence, self.types)
                 for i, found in zip(prose, read):
                     founds[i] = found
-        return [self._finish(found) for found in founds]
+        founds = [self._finish(found) for found in founds]
+        if PERSON_NAME not in self.types:
+            return founds
+        # One person keeps one name throughout a document: a name confirmed in one paragraph
+        # or cell is found wherever it recurs, context or not.
+        names = _names(f for found in founds for f in found)
+        return [_recurring_names(text, found, names) for (text, _), found in zip(texts, founds)]
 
     def _detect(self, text: str, label: str | None) -> list[Finding]:
         found: list[Finding] = []
@@ -105,6 +114,46 @@ class Scanner:
 
     def _finish(self, found: list[Finding]) -> list[Finding]:
         return _resolve([f for f in found if f.type in self.types and f.confidence >= self.min_confidence])
+
+
+def _names(findings: Iterable[Finding]) -> dict[str, Finding]:
+    """The names among ``findings`` worth looking for again: two or more Han characters."""
+    names: dict[str, Finding] = {}
+    for f in findings:
+        if f.type == PERSON_NAME and len(f.value) >= 2 and _ALL_HAN.fullmatch(f.value):
+            best = names.get(f.value)
+            if best is None or f.confidence > best.confidence:
+                names[f.value] = f
+    return names
+
+
+def _recurring_names(text: str, found: list[Finding], names: dict[str, Finding]) -> list[Finding]:
+    """``found`` plus every other occurrence in ``text`` of a name in ``names``.
+
+    The rules need context (a label, a title, an ID on the line): a judgment
+    writes 原告张小明，男 once and then 原告张小明与被告… without any.
+    """
+    if not names:
+        return found
+    extra = []
+    for m in _names_pattern(tuple(sorted(names, key=len, reverse=True))).finditer(text):
+        start, end = m.span()
+        if any(f.start < end and start < f.end for f in found):
+            continue
+        seed = names[m.group()]
+        evidence = seed.evidence + ("known-name",) if "known-name" not in seed.evidence else seed.evidence
+        extra.append(Finding(PERSON_NAME, start, end, m.group(), seed.confidence, seed.detector, evidence=evidence))
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.start)
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> "re.Pattern[str]":
+    return re.compile("|".join(map(re.escape, names)))
+
+
+_ALL_HAN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def _resolve(findings: list[Finding]) -> list[Finding]:

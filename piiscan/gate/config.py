@@ -404,8 +404,10 @@ def _types(value: Any, where: str) -> list[str]:
 
 
 def model_only(finding: Finding) -> bool:
-    """Whether a finding's only evidence is a model's (``model:lac``)."""
-    return bool(finding.evidence) and all(e.startswith("model:") for e in finding.evidence)
+    """Whether a finding's only evidence is a model's (``model:lac``); a name the model
+    alone found that recurs elsewhere (``known-name``) is still the model's alone."""
+    evidence = [e for e in finding.evidence if e != "known-name"]
+    return bool(evidence) and all(e.startswith("model:") for e in evidence)
 
 
 def _model_names(value: Any, where: str) -> bool:
