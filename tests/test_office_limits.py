@@ -36,9 +36,13 @@ def dense_xlsx() -> bytes:
 
 
 def peak_rss(code: str, *args: str) -> tuple[dict, int]:
-    """Run ``code`` in a fresh interpreter; its JSON output and its own peak RSS in bytes."""
-    wrapper = (code + "\nimport resource, json, sys\n"
-               "print(json.dumps({'result': RESULT, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))")
+    """Run ``code`` in a fresh interpreter; its JSON output and its own peak RSS in bytes.
+
+    VmHWM, not ``ru_maxrss``: Linux keeps the forked parent's peak across exec, so after a
+    long test run every child would report pytest's own size."""
+    wrapper = (code + "\nimport json\n"
+               "hwm = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')][0]\n"
+               "print(json.dumps({'result': RESULT, 'rss': int(hwm) * 1024}))")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     out = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, env=env, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
