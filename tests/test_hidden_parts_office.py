@@ -329,3 +329,90 @@ def test_docx_people_part_email(tmp_path):
     code, output = redact_cli(src, tmp_path / "out")
     assert code == 0, output
     assert parts_holding(tmp_path / "out" / "a.docx", email) == []
+
+
+# --- legacy .xls: document properties (SummaryInformation, DocumentSummaryInformation) ----------
+
+def _xls_with_properties(tmp_path: Path, cell: str = "1", **streams: bytes) -> Path:
+    import io
+
+    import olefile
+    import xlwt
+
+    from ole_builder import xls_with_properties
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("名单")
+    ws.write(0, 0, "备注")
+    ws.write(1, 0, cell)
+    buf = io.BytesIO()
+    wb.save(buf)
+    book = olefile.OleFileIO(io.BytesIO(buf.getvalue())).openstream("Workbook").read()
+    src = tmp_path / "in" / "a.xls"
+    src.parent.mkdir(exist_ok=True)
+    src.write_bytes(xls_with_properties(book, **streams))
+    return src
+
+
+@pytest.mark.parametrize("where", ["title", "comments", "company", "custom"])
+def test_xls_document_properties_found_and_gone(tmp_path, where):
+    from ole_builder import doc_summary, summary
+
+    from office_builders import planted_forms
+
+    value = value_for(f"xls {where}")
+    streams = {"summary": summary(title=f"联系 {value}" if where == "title" else "补贴名单",
+                                  comments=f"经办人电话{value}" if where == "comments" else "")}
+    if where == "company":
+        streams["doc_summary"] = doc_summary(company=f"合作社 {value}")
+    if where == "custom":
+        streams["doc_summary"] = doc_summary(custom={"户主电话": value})
+    src = _xls_with_properties(tmp_path, **streams)
+    assert any(form in src.read_bytes() for form in planted_forms(value))
+    res = scan_file_result(src, MOBILE)
+    assert res.error is None
+    expected = {"title": "title", "comments": "comments", "company": "company", "custom": "户主电话"}[where]
+    assert [(f.value, f.part) for f in res.findings] == [(value, f"document properties ({expected})")]
+    code, output = redact_cli(src, tmp_path / "out")
+    assert code == 0, output
+    dst = tmp_path / "out" / "a.xls"
+    assert not any(form in dst.read_bytes() for form in planted_forms(value))
+    assert scan_file_result(dst, MOBILE).findings == []
+
+
+def test_xls_custom_property_name_is_scanned(tmp_path):
+    from ole_builder import doc_summary
+
+    value = value_for("xls custom name")
+    src = _xls_with_properties(tmp_path, doc_summary=doc_summary(custom={f"联系{value}": "是"}))
+    assert [(f.value, f.part) for f in scan_file_result(src, MOBILE).findings] == [
+        (value, "document properties (custom property name)")]
+
+
+def test_xls_broken_property_stream_keeps_the_cells(tmp_path):
+    """A property stream cut short ends its properties; the workbook is still read."""
+    from ole_builder import summary
+
+    value, other = value_for("xls broken"), value_for("xls cell")
+    stream = summary(title=f"联系 {value}", author="某某")
+    src = _xls_with_properties(tmp_path, cell=f"电话{other}", summary=stream[:60] + b"\xff" * 40)
+    res = scan_file_result(src, MOBILE)
+    assert res.error is None and [f.value for f in res.findings] == [other]
+
+
+def test_property_streams_of_any_bytes_never_raise():
+    from hypothesis import given, settings, strategies as st
+
+    from ole_builder import cfb, summary
+    from piiscan.readers.oleprops import text_properties
+
+    good = summary(title="某某", comments="说明")
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.binary(max_size=300), st.integers(0, len(good)), st.binary(max_size=8))
+    def run(noise, at, patch):
+        for stream in (noise, good[:at] + patch + good[at + len(patch):]):
+            data = cfb({"Workbook": b"\0" * 16, "\x05SummaryInformation": stream})
+            assert all(isinstance(p.text, str) for p in text_properties(data))
+
+    run()

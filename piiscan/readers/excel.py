@@ -39,6 +39,7 @@ from .. import limits
 from ..tables import Table
 from . import ReadError, Segment, ooxml
 from .formula import evaluate
+from .oleprops import text_properties
 from .registry import OLE_MAGIC, Unread, read_file_bytes
 
 _SML_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -64,11 +65,16 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Table | Segment | Unread
             else:
                 raise ReadError("corrupt or not a valid .xls workbook (no OLE2 header)")
     if legacy:
-        # Legacy .xls: cells and sheet names (properties, comments and names are not read; the
-        # redact writer rewrites values only, so they are not in a redacted copy either).
+        # Legacy .xls: cells, sheet names and document properties (cell comments and defined
+        # names are not read; the redact writer rewrites the values into a new workbook, so
+        # none of them is in a redacted copy).
         for sheet, rows in _sheets(data, True):
             yield Table(rows, location={"sheet": sheet})
             yield Segment(sheet, location={"part": "sheet name"})
+        for prop in text_properties(data):
+            # A custom property's own name is context for its value, as a column header is.
+            yield Segment(prop.text, label=prop.name if prop.custom else None,
+                          location={"part": f"document properties ({prop.name})"})
         return
     yield from read_package(data, name)
 
