@@ -80,8 +80,7 @@ class Scanner:
         found = self._detect(text, label)
         if self._ner is not None and label is None and _HAN.search(text):
             found = self._ner.apply(text, found, self.min_confidence, self.types)
-        found = self._finish(found)
-        return _recurring_names(text, found, _names(found)) if PERSON_NAME in self.types else found
+        return self._finish(found)
 
     def scan_many(self, texts: Sequence[tuple[str, str | None]]) -> list[list[Finding]]:
         """:meth:`scan` for each ``(text, label)`` of one document, the learned
@@ -96,13 +95,7 @@ class Scanner:
                                             self.min_confidence, self.types)
                 for i, found in zip(prose, read):
                     founds[i] = found
-        founds = [self._finish(found) for found in founds]
-        if PERSON_NAME not in self.types:
-            return founds
-        # One person keeps one name throughout a document: a name confirmed in one paragraph
-        # or cell is found wherever it recurs, context or not.
-        names = _names(f for found in founds for f in found)
-        return [_recurring_names(text, found, names) for (text, _), found in zip(texts, founds)]
+        return [self._finish(found) for found in founds]
 
     def _detect(self, text: str, label: str | None) -> list[Finding]:
         found: list[Finding] = []
@@ -116,8 +109,9 @@ class Scanner:
         return _resolve([f for f in found if f.type in self.types and f.confidence >= self.min_confidence])
 
 
-def _names(findings: Iterable[Finding]) -> dict[str, Finding]:
-    """The names among ``findings`` worth looking for again: two or more Han characters."""
+def known_names(findings: Iterable[Finding]) -> dict[str, Finding]:
+    """The names among ``findings`` worth looking for again (two or more Han characters),
+    each with the finding it was confirmed by."""
     names: dict[str, Finding] = {}
     for f in findings:
         if f.type == PERSON_NAME and len(f.value) >= 2 and _ALL_HAN.fullmatch(f.value):
@@ -127,11 +121,21 @@ def _names(findings: Iterable[Finding]) -> dict[str, Finding]:
     return names
 
 
-def _recurring_names(text: str, found: list[Finding], names: dict[str, Finding]) -> list[Finding]:
-    """``found`` plus every other occurrence in ``text`` of a name in ``names``.
+def with_known_names(text: str, found: list[Finding], names: dict[str, Finding]) -> list[Finding]:
+    """``found`` plus every other occurrence in ``text`` of a name in ``names`` (see :func:`known_names`).
 
     The rules need context (a label, a title, an ID on the line): a judgment
-    writes 原告张小明，男 once and then 原告张小明与被告… without any.
+    writes 原告张小明，男 once and then 原告张小明与被告… without any. One
+    person keeps one name throughout a document, so a name confirmed once is
+    a name wherever it recurs. Redaction learns a document's names first
+    (:func:`piiscan.profiles.prepare_document`) and replaces every occurrence;
+    the scanner itself reports what each text shows (a text file scanned
+    whole or in chunks gives the same findings).
+
+    >>> from piiscan.finding import Finding
+    >>> seed = Finding("PERSON_NAME", 2, 5, "张小明", 0.8, "person_name", evidence=("role:原告",))
+    >>> [(f.start, f.value, f.evidence) for f in with_known_names("原告张小明与被告", [], known_names([seed]))]
+    [(2, '张小明', ('role:原告', 'known-name'))]
     """
     if not names:
         return found

@@ -184,3 +184,20 @@ def test_property_encrypt_restore_round_trips(seed):
             assert v not in enc
     assert _SCANNER.scan(enc) == []
     assert restore_text(enc, key=KEY) == text
+
+
+def test_a_name_confirmed_once_is_redacted_wherever_it_recurs(tmp_path):
+    """The second 张小明 has no context the rules can see; it is the same person all the same."""
+    from click.testing import CliRunner
+
+    from piiscan.cli.redact import redact as redact_cmd
+
+    src = tmp_path / "in" / "j.txt"
+    src.parent.mkdir()
+    src.write_text("原告张小明，男，1980年生。被告张大伟，男。\n\n本院认为，原告张小明与被告张大伟系同村村民。\n",
+                   encoding="utf-8")
+    res = CliRunner().invoke(redact_cmd, [str(src), "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    out = (tmp_path / "out" / "j.txt").read_text(encoding="utf-8")
+    assert "张小明" not in out and "张大伟" not in out
+    assert out.count("本院认为") == 1 and out.count("同村村民") == 1

@@ -24,11 +24,11 @@ from typing import Any
 
 from ..audit.masked import FRAGMENT_TYPES, Allowance, UnderMaskedDetector, allowance_for, masked_type, remask
 from ..detectors import Detector
-from ..files import scan_file_results
+from ..files import STREAM_THRESHOLD, scan_file_results
 from ..finding import FORBIDDEN_FIELD, PERSON_NAME, UNDER_MASKED, Finding
 from ..redact import Change, Redactor
 from ..redact.writers.table import ColumnEdit
-from ..scanner import Scanner, default_detectors
+from ..scanner import Scanner, default_detectors, known_names
 from .judge import PROFILE_COLUMN, ProfileJudge
 from .model import Profile, Rule
 
@@ -86,8 +86,6 @@ class ProfileRedactor(Redactor):
                          **options)
         self.profile = profile
         self.allowances = allowances(profile)
-        #: Names found in the current document (see :func:`prepare_document`): redacted wherever they recur.
-        self.known_names: frozenset[str] = frozenset()
 
     def replacement(self, finding: Finding) -> str:
         if finding.type == UNDER_MASKED:
@@ -108,10 +106,6 @@ class ProfileRedactor(Redactor):
         if edit is None or edit.cell is None:
             if edit is not None:
                 return text, []  # a column the profile allows as it is
-            if self.known_names and PERSON_NAME in self.types:
-                if findings is None:
-                    findings = self.scanner.scan(text, label=label)
-                findings = _with_known_names(text, findings, self.known_names)
             return super().redact(text, label=label, findings=findings)
         new = edit.cell(text)
         if new == text:
@@ -157,55 +151,42 @@ def generalize_date(text: str, level: str = "year") -> str:
     return f"{m.group(1)}年"
 
 
-def _with_known_names(text: str, findings: list[Finding], names: frozenset[str]) -> list[Finding]:
-    """``findings`` plus every other occurrence of a name the document named elsewhere.
-
-    The name detector needs context (a label, a title, an ID on the line); a
-    judgment names 原告张三 once and then writes 张三诉称 without one. One person
-    keeps one form throughout the document, so a name found once is replaced
-    wherever it recurs.
-    """
-    extra = []
-    for name in names:
-        start = text.find(name)
-        while start >= 0:
-            end = start + len(name)
-            if not any(f.start < end and start < f.end for f in findings):
-                extra.append(Finding(PERSON_NAME, start, end, name, 0.6, "profile_known_name",
-                                     evidence=("known-name",)))
-            start = text.find(name, end)
-    if not extra:
-        return findings
-    merged = sorted(findings + extra, key=lambda f: (f.start, -(f.end - f.start)))
-    kept: list[Finding] = []
-    for f in merged:
-        if kept and f.start < kept[-1].end:
-            continue
-        kept.append(f)
-    return kept
-
-
 def prepare_document(redactor: Redactor, src: Path) -> None:
     """Before redacting ``src``: learn the names the document holds.
 
-    Per-document strategies (``court-name``) are told them in order, so that
-    two people with one surname become 张某甲 and 张某乙 everywhere in it; a
-    :class:`ProfileRedactor` also replaces every later occurrence of a name
-    found once (see :func:`_with_known_names`). Replacements cached for the
-    previous document are dropped: they depended on its names.
+    The redactor then replaces every occurrence of a name the document
+    confirmed once (:func:`piiscan.scanner.with_known_names`): a judgment
+    names 原告张小明，男 once and writes 原告张小明与被告… later without any
+    context the rules could see. Per-document strategies (``court-name``) are
+    told the names in order, so that two people with one surname become 张某甲
+    and 张某乙 everywhere in it. Replacements cached for the previous document
+    are dropped: they depended on its names.
+
+    This reads the document once more for names only; a file too big to be
+    read whole (:data:`piiscan.files.STREAM_THRESHOLD`, a table export) is
+    not read twice unless a per-document strategy needs its names.
     """
     per_document = {mod for t, mod in redactor.strategies.items()
                     if t in redactor.types and getattr(mod, "PER_DOCUMENT", False)}
-    profiled = isinstance(redactor, ProfileRedactor) and PERSON_NAME in redactor.types
-    if not per_document and not profiled:
-        return
-    names_only = Scanner(types=[PERSON_NAME], min_confidence=redactor.scanner.min_confidence)
-    names = [f.value for r in scan_file_results(Path(src), names_only) for f in r.findings]
-    for mod in per_document:
-        mod.begin_document(names, redactor.context)
-    if profiled:
-        redactor.known_names = frozenset(n for n in names if len(n) >= 2)
+    redactor.known_names = {}
     redactor._cache.clear()  # noqa: SLF001 - the replacements of the last document no longer hold
+    if PERSON_NAME not in redactor.types:
+        return
+    if not per_document and _too_big_to_read_twice(Path(src)):
+        return
+    names_only = Scanner(types=[PERSON_NAME], min_confidence=redactor.scanner.min_confidence,
+                         ner=redactor.scanner.ner)
+    found = [f for r in scan_file_results(Path(src), names_only) for f in r.findings]
+    for mod in per_document:
+        mod.begin_document([f.value for f in found], redactor.context)
+    redactor.known_names = known_names(found)
+
+
+def _too_big_to_read_twice(src: Path) -> bool:
+    try:
+        return src.stat().st_size > STREAM_THRESHOLD
+    except OSError:
+        return False
 
 
 def leftovers(redactor: ProfileRedactor, dst: Path) -> list[Finding]:

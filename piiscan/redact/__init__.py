@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..finding import ENTITY_TYPES, Finding
-from ..scanner import Scanner
+from ..finding import ENTITY_TYPES, PERSON_NAME, Finding
+from ..scanner import Scanner, with_known_names
 from . import strategies as _strategies
 from .keys import ENV_VAR, KeyMissingError, coerce_key, load_key, require_key
 
@@ -122,6 +122,9 @@ class Redactor:
         # tables repeat values (the same village, the same bank) many times.
         self._cache: dict[tuple[str, str], str] = {}
         self._full_mask = _strategies.get("mask")
+        #: Names the current document confirmed somewhere (:func:`piiscan.profiles.prepare_document`):
+        #: replaced wherever they recur, context or not.
+        self.known_names: dict[str, Finding] = {}
 
     def __getstate__(self) -> dict:
         # Strategies are modules and the context caches ciphers: neither pickles. A redactor
@@ -157,6 +160,8 @@ class Redactor:
         """
         if findings is None:
             findings = self.scanner.scan(text, label=label)
+        if self.known_names and PERSON_NAME in self.types:
+            findings = with_known_names(text, list(findings), self.known_names)
         findings = sorted((f for f in findings if f.type in self.types), key=lambda f: f.start)
         if not findings:
             return text, []
