@@ -14,8 +14,12 @@ A long list goes on over many pages. Word, WPS and LibreOffice print it:
 A row counts as a continuation when the table has a row-number column (most
 non-empty cells small integers, e.g. 序号) and either the first row on the new
 page or the last row on the old page has no number there, both having some
-text. Without a row-number column no row is joined: nothing tells a split
-row from a new one.
+text. Without a usable row-number column (none printed, or one the text layer
+lost: pdfium drops a one-digit cell when the fallback font for a non-embedded
+CJK font has no glyph box for it), the first row on the new page is a
+continuation when it lacks most of the columns the rows before it always fill
+(a wrapped ID and account, but no name, phone or amount): a person with one
+value missing still has the rest of the row.
 
 A page's items are given out once the next page has been seen (the next page
 may finish its last row); memory holds one page.
@@ -34,6 +38,7 @@ from .layout import Owned, PageLayout
 
 _ROW_NUMBER = re.compile(r"\d{1,5}")
 _NUMBER_SHARE = 0.8
+_FILLED_SHARE = 0.9  # a column "always filled" in the rows before a break
 
 
 @dataclass
@@ -121,7 +126,7 @@ class Stitcher:
             after_break = first and prev is not None and prev.piece is not None and prev.page == n - 1
             if h is None and prev is not None and len(prev.header) == width:
                 # Goes on from the table before, header not repeated.
-                if after_break and prev.number_col is not None and _joins(prev.piece.rows[-1], rows[0], prev.number_col):
+                if after_break and _joins(prev.piece.rows, rows[0], prev.number_col):
                     _join(prev.piece.rows[-1], rows[0])
                     rows = rows[1:]
                 piece = TablePiece(rows, prev.header, prev.next_row, loc,
@@ -132,9 +137,8 @@ class Stitcher:
                     header, data, preface = header_names([], width), rows, []
                 else:
                     header, data, preface = header_names(texts[h], width), rows[h + 1:], rows[:h]
-                if (after_break and h is not None and not preface and prev.header == header
-                        and prev.number_col is not None and data
-                        and _joins(prev.piece.rows[-1], data[0], prev.number_col)):
+                if (after_break and h is not None and not preface and prev.header == header and data
+                        and _joins(prev.piece.rows, data[0], prev.number_col)):
                     # The header is repeated on the new page, and the row under it is the rest of the last one.
                     _join(prev.piece.rows[-1], data[0])
                     data = data[1:]
@@ -186,15 +190,31 @@ def _cell(row: list[Owned | None], c: int) -> str:
     return row[c].text if c < len(row) and row[c] is not None else ""
 
 
-def _joins(last: list[Owned | None], first: list[Owned | None], number_col: int) -> bool:
-    """Whether ``first`` (top of the new page) is the rest of ``last`` (bottom of the page before)."""
+def _joins(before: list[list[Owned | None]], first: list[Owned | None], number_col: int | None) -> bool:
+    """Whether ``first`` (top of the new page) is the rest of ``before[-1]`` (bottom of the page before)."""
+    if not before:
+        return False
+    last = before[-1]
     if len(last) != len(first):
         return False
     rest = [c for i, c in enumerate(first) if i != number_col and c is not None and c.text]
-    before = [c for i, c in enumerate(last) if i != number_col and c is not None and c.text]
-    if not rest or not before:
+    held = [c for i, c in enumerate(last) if i != number_col and c is not None and c.text]
+    if not rest or not held:
         return False
-    return not _cell(first, number_col) or not _cell(last, number_col)
+    if number_col is not None:
+        return not _cell(first, number_col) or not _cell(last, number_col)
+    return _lacks_most_filled_columns(before, first)
+
+
+def _lacks_most_filled_columns(before: list[list[Owned | None]], first: list[Owned | None]) -> bool:
+    """Whether ``first`` leaves empty more than half of the columns that the rows in ``before`` fill."""
+    width = len(first)
+    filled = [c for c in range(width)
+              if sum(1 for r in before if c < len(r) and r[c] is not None and r[c].text) >= _FILLED_SHARE * len(before)]
+    if len(filled) < 2:
+        return False
+    missing = sum(1 for c in filled if not _cell(first, c))
+    return 2 * missing > len(filled)
 
 
 def _join(last: list[Owned | None], first: list[Owned | None]) -> None:
