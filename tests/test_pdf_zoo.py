@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import pdf_zoo
+from piiscan import ocr
 from piiscan.cli import main
 from piiscan.files import scan_file_result
 from piiscan.redact import RedactionError, redact_file
@@ -65,8 +66,15 @@ def test_every_planted_value_is_found(zoo, scanner, name):
     assert got - set(spec.all_values()) <= {"jiandu@example.com"}
 
 
+@pytest.fixture
+def no_ocr():
+    """As without the OCR extra (or with --no-ocr): pages only OCR can read are unread."""
+    with ocr.using(False):
+        yield
+
+
 @pytest.mark.parametrize("name", UNREAD)
-def test_what_cannot_be_read_is_unread_and_check_exits_2(zoo, scanner, name, tmp_path):
+def test_what_cannot_be_read_is_unread_and_check_exits_2(zoo, scanner, name, tmp_path, no_ocr):
     spec = zoo(name)
     r = scan_file_result(spec.path, scanner)
     assert r.error is None and r.unread, f"{name}: nothing reported as unread"
@@ -76,6 +84,47 @@ def test_what_cannot_be_read_is_unread_and_check_exits_2(zoo, scanner, name, tmp
     res = CliRunner().invoke(main, ["scan", str(spec.path), "--format", "json", "--no-progress"])
     assert res.exit_code == 2
     assert json.loads(res.stdout)["unread"]
+
+
+# Ghostscript's -dNoOutputFonts drops the Latin glyphs of rl_cid here: no renderer (pdfium, gs, poppler)
+# shows its digits, so there is nothing for OCR to read (the file does not hold the values any more).
+OCR_READS = [n for n in UNREAD if n != "outlined"]
+needs_ocr = pytest.mark.skipif(not ocr.available(), reason='OCR extra not installed: pip install "piiscan-cn[ocr]"')
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", OCR_READS)
+def test_with_ocr_what_only_ocr_can_read_is_read(zoo, scanner, name):
+    """With the OCR extra, a page without a usable text layer is rendered and read: every planted value is
+    found, with its page, a box in points on the page and OCR evidence, and nothing is unread."""
+    spec = zoo(name)
+    r = scan_file_result(spec.path, scanner)
+    assert r.error is None and r.unread == [], r.unread
+    got = {f.value for f in r.findings}
+    missing = expected(spec) - got
+    assert not missing, f"{name}: {len(missing)} missed, e.g. {sorted(missing)[:3]}"
+    assert got - set(spec.all_values()) <= {"jiandu@example.com"}
+    by_ocr = [f for f in r.findings if any(e.startswith("ocr:") for e in f.evidence)]
+    assert by_ocr, "OCR read the page"
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(spec.path))
+    w, h = doc[0].get_size()
+    doc.close()
+    for f in by_ocr:
+        x0, y0, x1, y1 = f.box
+        assert f.page == 1 and 0 <= x0 < x1 <= max(w, h) + 1 and 0 <= y0 < y1 <= max(w, h) + 1
+    res = CliRunner().invoke(main, ["check", str(spec.path), "--format", "json"])
+    assert res.exit_code == 1, res.output  # found, and everything was read
+
+
+@needs_ocr
+def test_a_searchable_scan_reports_each_value_once(zoo, scanner):
+    """The text layer and OCR of the picture read the same values: each is reported once."""
+    spec = zoo("searchable_jpeg")
+    r = scan_file_result(spec.path, scanner)
+    values = [f.value for f in r.findings if f.value != "jiandu@example.com"]
+    assert sorted(values) == sorted(spec.all_values())
 
 
 def test_rotated_tables_keep_their_headers(zoo, scanner):
@@ -158,7 +207,7 @@ def test_redaction_leaves_nothing_and_keeps_the_rest(zoo, scanner, name, tmp_pat
 
 
 @pytest.mark.parametrize("name", UNREAD)
-def test_redaction_refuses_what_it_cannot_read(zoo, name, tmp_path):
+def test_redaction_refuses_what_it_cannot_read(zoo, name, tmp_path, no_ocr):
     spec = zoo(name)
     dst = tmp_path / "out" / "x.pdf"
     with pytest.raises(RedactionError, match="OCR"):

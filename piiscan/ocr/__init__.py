@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .engine import INSTALL_HINT, OcrUnavailable
 from .paint import paint, painted
@@ -64,7 +64,7 @@ DPI = 200
 ENV_VAR = "PIISCAN_OCR"
 
 __all__ = ["DPI", "ENV_VAR", "INSTALL_HINT", "OcrSegment", "OcrTable", "OcrUnavailable", "Page", "PageReader",
-           "PageScan", "available", "enabled", "paint", "painted", "read_image", "scan_items", "set_enabled",
+           "PageScan", "available", "drop_doubles", "enabled", "paint", "painted", "read_image", "scan_items", "set_enabled",
            "to_points", "unavailable_reason", "using"]
 
 
@@ -151,3 +151,42 @@ def to_points(box: tuple[float, float, float, float], dpi: float, page_height: f
     k = 72 / dpi
     x0, y0, x1, y1 = box
     return (x0 * k, page_height - y1 * k, x1 * k, page_height - y0 * k)
+
+
+def drop_doubles(findings: list[Any]) -> list[Any]:
+    """``findings`` without the OCR findings another reader gave as well: a searchable scan's text layer and
+    OCR of its picture read the same value (OCR perhaps one character otherwise: 韩靜 for 韩静) — reported once.
+
+    Same file part, page and type; the same value, or for a value without digits one character read
+    otherwise (a digit OCR misread is a different number, and its own finding must stay).
+    """
+    if not any(_by_ocr(f) for f in findings):
+        return findings
+
+    def where(f: Any) -> tuple:
+        return (f.path, f.part, f.sheet, f.page, f.type)
+
+    other: dict[tuple, set[str]] = {}
+    for f in findings:
+        if not _by_ocr(f):
+            other.setdefault(where(f), set()).add("".join(f.value.split()))
+    out = []
+    for f in findings:
+        if _by_ocr(f) and _near(f.value, other.get(where(f), ())):
+            continue
+        out.append(f)
+    return out
+
+
+def _near(value: str, known: Iterable[str]) -> bool:
+    v = "".join(value.split())
+    for k in known:
+        if k == v:
+            return True
+        if len(k) == len(v) >= 2 and not any(ch.isdigit() for ch in v) and sum(a != b for a, b in zip(k, v)) <= 1:
+            return True
+    return False
+
+
+def _by_ocr(f: Any) -> bool:
+    return any(e.startswith("ocr:") for e in f.evidence)
