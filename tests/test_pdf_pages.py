@@ -168,3 +168,44 @@ def test_render_page_gives_the_page_at_the_dpi(tmp_path):
 
     with ocr.using(False):
         assert ocr_seam.ocr_engine() is None  # --no-ocr: such pages stay unread
+
+
+# --- seals and logos -----------------------------------------------------------------------------
+
+def _notice_with_picture(path, picture):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 760, "乐安县农机购置补贴公示。联系电话13812345678")
+    c.drawImage(ImageReader(picture.convert("RGB")), 400, 500, width=120, height=120)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("digits", [False, True])
+def test_a_seal_is_noted_and_a_picture_with_black_text_is_unread_without_ocr(tmp_path, digits):
+    """A born-digital notice with its red seal passes check without OCR; the same seal with a black number
+    across it may show a value and is unread (exit 2)."""
+    from click.testing import CliRunner
+
+    from piiscan import ocr
+    from piiscan.cli import main
+    from piiscan.files import scan_file_result
+    from piiscan.scanner import Scanner
+    from test_office_pictures import _seal
+
+    src = _notice_with_picture(tmp_path / "n.pdf", _seal(black_digits=digits))
+    with ocr.using(False):
+        r = scan_file_result(src, Scanner())
+    assert [f.value for f in r.findings] == ["13812345678"]
+    if digits:
+        assert r.unread and "picture" in r.unread[0]
+    else:
+        assert r.unread == [] and any("seal or logo" in n for n in r.notes)
+    res = CliRunner().invoke(main, ["check", str(src), "--no-ocr"])
+    assert res.exit_code == (2 if digits else 1), res.output

@@ -12,7 +12,10 @@ page, that is:
   (digits "converted to curves");
 - **pictures** big enough to show a value, not covered by a text layer (a
   searchable scan's image is covered: its invisible OCR text, or text drawn
-  under it, is what is scanned and redacted).
+  under it, is what is scanned and redacted). A seal, a logo, a blank
+  picture (:mod:`piiscan.ocr.decor`, judged on its pixels) cannot show a
+  value: it is a note (:func:`decoration_notes`), not unread, so a
+  born-digital notice with its office's red seal passes ``check``.
 
 Each becomes an :class:`~piiscan.readers.registry.Unread` note: ``scan`` and
 ``check`` exit 2 for the file and ``redact`` refuses it.
@@ -115,6 +118,19 @@ def unread(number: int, chars: PageChars, survey: Survey) -> list[str]:
     return notes
 
 
+def decoration_notes(number: int, survey: Survey) -> list[str]:
+    """Notes for pictures on page ``number`` that were not read because they cannot show a value (seals,
+    logos, blank or tiny pictures: :mod:`piiscan.ocr.decor`) — noted, never unread."""
+    lo, hi = PICTURE_MIN_PT
+    out = []
+    for p in survey.pictures:
+        x0, y0, x1, y1 = p.box
+        short, long = sorted((x1 - x0, y1 - y0))
+        if short >= lo and long >= hi and min(p.pixels) >= PICTURE_MIN_PX and _decoration(p):
+            out.append(f"page {number}: picture not read ({p.decoration})")
+    return out
+
+
 def _bad_runs(chars: PageChars) -> int:
     """Undecodable characters that can hide a value: two or more in a row, or one inside a number
     (a lone odd bullet is not text; a digit that did not map breaks the ID it belongs to)."""
@@ -131,14 +147,40 @@ def _bad_runs(chars: PageChars) -> int:
 
 
 def _big_pictures(survey: Survey) -> list:
+    """Pictures that may show a value: big enough on the page, and not a seal, a logo or blank
+    (:func:`piiscan.ocr.decor.decoration`, judged on the picture's own pixels)."""
     lo, hi = PICTURE_MIN_PT
     out = []
     for p in survey.pictures:
         x0, y0, x1, y1 = p.box
         short, long = sorted((x1 - x0, y1 - y0))
-        if short >= lo and long >= hi and min(p.pixels) >= PICTURE_MIN_PX:
+        if short >= lo and long >= hi and min(p.pixels) >= PICTURE_MIN_PX and not _decoration(p):
             out.append(p)
     return out
+
+
+def _decoration(picture) -> str | None:
+    """Why ``picture`` cannot show a value, or None (also when its pixels cannot be had: then it counts)."""
+    if picture.decoration is None and picture.handle:
+        picture.decoration = ""
+        from ..ocr.decor import MIN_LONG_PX, MIN_SHORT_PX, SEAL_MAX_SIDE, decoration
+
+        w, h = picture.pixels
+        if min(w, h) >= MIN_SHORT_PX and max(w, h) >= MIN_LONG_PX and max(w, h) > SEAL_MAX_SIDE:
+            return None  # too big for a seal, big enough for a value: no need to decode it
+        try:
+            import ctypes
+
+            import pypdfium2
+            import pypdfium2.raw as R
+
+            raw = R.FPDFImageObj_GetBitmap(ctypes.cast(picture.handle, R.FPDF_PAGEOBJECT))
+            if raw:
+                image = pypdfium2.PdfBitmap.from_raw(raw).to_pil()
+                picture.decoration = decoration(image) or ""
+        except Exception:  # noqa: BLE001 - an image pdfium cannot decode counts as one that may show a value
+            picture.decoration = ""
+    return picture.decoration or None
 
 
 def _covered(picture, chars: PageChars, survey: Survey) -> bool:

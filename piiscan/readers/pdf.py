@@ -52,6 +52,8 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table | Note]:
                 yield from page.ocr.items
             for note in page.unread:
                 yield Unread(note)
+            for note in page.notes:
+                yield Note(note)
         for piece in stitch.finish():
             yield piece.item()
         yield from parts.read(doc, name)
@@ -65,11 +67,12 @@ class Page:
     """One page read: its layout (empty when it needs OCR), what could not be read on it, and what OCR
     read on it (None when OCR did not run)."""
 
-    __slots__ = ("layout", "unread", "survey", "ocr")
+    __slots__ = ("layout", "unread", "survey", "ocr", "notes")
 
     def __init__(self, page_layout: layout.PageLayout, unread: list[str], survey: objects.Survey,
-                 ocr: ocr_seam.OcrRead | None = None) -> None:
+                 ocr: ocr_seam.OcrRead | None = None, notes: list[str] | None = None) -> None:
         self.layout, self.unread, self.survey, self.ocr = page_layout, unread, survey, ocr
+        self.notes = notes or []  # pictures not read because they cannot show a value
 
 
 def iter_pages(doc: document.Document, ocr_reader: Any = None) -> Iterator[Page]:
@@ -102,7 +105,8 @@ def iter_pages(doc: document.Document, ocr_reader: Any = None) -> Iterator[Page]
                 raise ReadError(f"page {n}: OCR failed ({type(exc).__name__}: {str(exc)[:160]})") from None
             weak = read.weak()
             unread = [f"page {n}: {weak}"] if weak else []
+        notes = ocr_seam.decoration_notes(n, survey) if read is None else []
         try:
-            yield Page(page_layout, unread, survey, read)
+            yield Page(page_layout, unread, survey, read, notes)
         finally:
             chars.textpage.close()
