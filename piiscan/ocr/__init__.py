@@ -24,29 +24,18 @@ from them carry ``page``, ``row``, ``column``, ``box`` (pixels of the image
 as given, upright) and evidence ``ocr:<score>`` (plus ``ocr-corrected``
 when a repaired digit is part of the value).
 
-The seam for PDF pages
-----------------------
-``piiscan/readers/pdf.py`` and ``piiscan/redact/writers/pdf.py`` call this
-module for pages without a usable text layer; the intended call sequence::
-
-    # reading (readers/pdf.py), for each image-only or unusable page n:
-    reason = piiscan.ocr.unavailable_reason()
-    if reason:
-        yield Unread(f"page {n}: {reason}")          # exit 2, never a silent pass
-    else:
-        img = pdfium_page.render(scale=dpi / 72).to_pil()          # dpi = piiscan.ocr.DPI
-        yield from reader.read(img, dpi=dpi, page=n).items   # reader = piiscan.ocr.PageReader(), one per document
-        # files.py calls item.refine(findings): boxes are in pixels of ``img``
-
-    # redacting (redact/writers/pdf.py), for such a page:
-    page = reader.read(img, dpi=dpi, page=n)
-    found = piiscan.ocr.scan_items(page.items, redactor.scanner)
-    boxes = found.boxes(redactor.types)                      # findings + cells of personal columns
-    img = piiscan.ocr.paint(img, boxes, page.margin)         # pixels changed, not covered
-    # replace the page by ``img`` (an image page: the original image must not stay in the file),
-    # then verify: piiscan.ocr.painted(reread_img, boxes, page.margin) == [] and a fresh PageReader finds none
-    # of ``found.findings`` values; piiscan.ocr.to_points(box, dpi, page_height) maps a pixel box to
-    # PDF user space (points, origin bottom left) for drawing or for matching text-layer characters.
+PDF pages and Office pictures
+-----------------------------
+``piiscan/readers/pdf.py`` reads the pages that need it through
+:func:`piiscan.pdf.ocr_seam.read_page` (rendered at :data:`DPI`, marks mapped
+to PDF points) and ``piiscan/redact/writers/pdf.py`` paints the pictures under
+the findings' boxes and verifies the written pages with a fresh OCR pass.
+Pictures inside .docx/.xlsx are read by
+:func:`piiscan.readers.ooxml.picture_items` and redacted with
+:func:`piiscan.redact.writers.image.redact_bytes`. Without OCR, pictures that
+cannot show a value (seals, logos, blank or tiny ones) are noted, not unread
+(:mod:`piiscan.ocr.decor`). :func:`drop_doubles` reports once a value both
+OCR and a text layer read.
 
 For one image, :func:`read_image` is ``PageReader().read(...)``.
 """

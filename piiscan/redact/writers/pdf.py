@@ -60,7 +60,7 @@ import pikepdf
 
 from ...pdf import continued, document, layout, ocr_seam, parts
 from ...pdf.chars import origins_and_sizes
-from ...pdf.content import Cutter, CutError, Targets
+from ...pdf.content import Cutter, CutError, Targets, _unit_box, overlapping
 from ...pdf.images import paint
 from ...pdf.verify import Leak, check_pdfium, check_pdfminer
 from ...readers import ReadError
@@ -309,9 +309,17 @@ def _apply_ready(doc, qpdf, held: dict[int, _Held], n: int, redactor, removed: d
               if len(ocr_boxes) else None)
     except CutError as exc:
         raise RedactionError(f"page {n}: {exc}; cannot redact this page safely (nothing was written)") from None
+    # Black boxes over the removed characters, and over OCR boxes no picture lies under (values drawn as
+    # paths: with pdf_mode="image" the page is rasterised after). Not over OCR boxes on a picture: their
+    # pixels are painted in the picture itself, and boxes merged along a row would hide the ruling lines
+    # between cells (OCR would then read the table's columns as one).
+    pictures = [_unit_box(u.ctm) for u in cutter.images]
+    bare = [b for b in ocr_boxes if not any(len(overlapping(b[None, :], p)) for p in pictures)]
+    drawn = np.concatenate([text_boxes, np.array(bare).reshape(-1, 4)]) if bare else text_boxes
     paint_boxes = "".join(f"{x0 - 0.5:.2f} {y0 - 0.5:.2f} {x1 - x0 + 1:.2f} {y1 - y0 + 1:.2f} re\n"
-                          for x0, y0, x1, y1 in _merged(boxes))
-    page.contents_add(qpdf.make_stream(f"q 0 g\n{paint_boxes}f\nQ\n".encode("ascii")), prepend=False)
+                          for x0, y0, x1, y1 in _merged(drawn))
+    if paint_boxes:
+        page.contents_add(qpdf.make_stream(f"q 0 g\n{paint_boxes}f\nQ\n".encode("ascii")), prepend=False)
     if "/Thumb" in page.obj:
         del page.obj["/Thumb"]
     removed[n - 1] = boxes
