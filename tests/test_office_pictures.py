@@ -178,3 +178,14 @@ def test_without_ocr_a_seal_is_a_note_not_unread(tmp_path, missing_extra):
     assert r.unread == [] and any("seal or logo" in n for n in r.notes)
     res = CliRunner().invoke(main, ["check", str(src)])
     assert res.exit_code == 0, res.output
+
+
+def test_thin_black_text_on_a_square_picture_is_not_a_seal():
+    """Judged at full resolution: 1-px black strokes are dark ink, even on a picture 800 px a side."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (800, 800), "white")
+    d = ImageDraw.Draw(img)
+    for y in range(100, 700, 40):
+        d.line((50, y, 750, y), fill="black", width=1)
+    assert decor.decoration(img) is None

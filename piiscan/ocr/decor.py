@@ -32,7 +32,6 @@ SEAL_ASPECT = (0.5, 2.0)
 SEAL_MAX_SIDE = 800
 #: Share of pixels that may be dark and neutral (black/grey text) for a picture to count as a seal or logo.
 DARK_INK_SHARE = 0.002
-_SAMPLE_SIDE = 256  # pixels: colours are judged on a copy this size (a seal's ink survives it)
 
 
 def decoration(image: Any) -> str | None:
@@ -44,9 +43,9 @@ def decoration(image: Any) -> str | None:
         return None
     import numpy as np
 
-    rgb = _on_white(image)
-    rgb.thumbnail((_SAMPLE_SIDE, _SAMPLE_SIDE))
-    a = np.asarray(rgb, dtype=np.int32)
+    # Full resolution (at most SEAL_MAX_SIDE² pixels here): shrinking first would grey a thin black stroke
+    # into "no dark ink".
+    a = np.asarray(_on_white(image), dtype=np.int32)
     hi, lo = a.max(axis=2), a.min(axis=2)
     sat = (hi - lo) / np.maximum(hi, 1)
     luma = (a[..., 0] * 299 + a[..., 1] * 587 + a[..., 2] * 114) // 1000
