@@ -209,3 +209,17 @@ def test_a_seal_is_noted_and_a_picture_with_black_text_is_unread_without_ocr(tmp
         assert r.unread == [] and any("seal or logo" in n for n in r.notes)
     res = CliRunner().invoke(main, ["check", str(src), "--no-ocr"])
     assert res.exit_code == (2 if digits else 1), res.output
+
+
+def test_a_text_pdf_or_docx_never_loads_the_ocr_engine():
+    """Asking whether OCR can run imports the engine (hundreds of MB): files with nothing to OCR never ask."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, piiscan; piiscan.scan_results(['samples/notice.pdf', 'samples/notice.docx']); "
+            "print('rapidocr' in sys.modules, 'onnxruntime' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "False"]

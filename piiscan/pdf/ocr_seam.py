@@ -65,6 +65,19 @@ def ocr_engine() -> Any | None:
     return ocr.PageReader()
 
 
+def lazy_engine() -> Any:
+    """A callable giving :func:`ocr_engine`'s reader (or None), asked on first call only: checking whether
+    OCR can run imports the engine (hundreds of MB), which a PDF without pictures or scans never needs."""
+    state: list[Any] = []
+
+    def get() -> Any:
+        if not state:
+            state.append(ocr_engine())
+        return state[0]
+
+    return get
+
+
 def layer_unreliable(chars: PageChars, survey: Survey) -> bool:
     """Whether the page's text layer cannot be trusted where OCR can read the page instead: no usable text,
     undecodable characters, or text drawn as outlines. Then the page is read by OCR alone (a layer whose

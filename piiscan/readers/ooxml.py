@@ -394,13 +394,16 @@ def picture_items(pkg: Package) -> Iterator[Any]:
     from .. import ocr
     from ..ocr import decor, images
 
-    reason = ocr.unavailable_reason()
+    reason: str | None = None
+    asked = False
     for name in pkg.names():
         if not is_picture(name) or is_embedding(name):
             continue
         if is_thumbnail(pkg, name):
             yield Note(f"{name}: thumbnail of page 1 not read (removed on redaction)")
             continue
+        if not asked:  # asking imports the engine (hundreds of MB): only for a package with pictures
+            reason, asked = ocr.unavailable_reason(), True
         try:
             img = images.open_image(pkg.read(name), name)
         except ReadError as exc:

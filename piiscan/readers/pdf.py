@@ -45,7 +45,7 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table | Note]:
         return
     with document.Document(data) as doc:
         stitch = continued.Stitcher()
-        for page in iter_pages(doc, ocr_seam.ocr_engine()):
+        for page in iter_pages(doc, ocr_seam.lazy_engine()):
             for piece in stitch.feed(page.layout):
                 yield piece.item()
             if page.ocr is not None:
@@ -75,10 +75,10 @@ class Page:
         self.notes = notes or []  # pictures not read because they cannot show a value
 
 
-def iter_pages(doc: document.Document, ocr_reader: Any = None) -> Iterator[Page]:
+def iter_pages(doc: document.Document, ocr: Any = None) -> Iterator[Page]:
     """Each page's layout and unread notes, in order (pdfium's page is closed after each).
 
-    With ``ocr_reader`` (:func:`piiscan.pdf.ocr_seam.ocr_engine`), a page that needs OCR or shows a
+    With ``ocr`` (:func:`piiscan.pdf.ocr_seam.lazy_engine`: the OCR reader, or None, when first asked), a page that needs OCR or shows a
     picture is read by it, and what it reads replaces the unread notes; a page whose text layer is junk
     (:func:`~piiscan.pdf.ocr_seam.layer_unreliable`) is then read by OCR alone (its layout is empty)."""
     for n, pdfium_page in doc.pages():
@@ -94,7 +94,9 @@ def iter_pages(doc: document.Document, ocr_reader: Any = None) -> Iterator[Page]
         else:
             page_layout = layout.lay_out(n, chars, survey)
         read = None
-        if ocr_reader is not None and (unread or ocr_seam.wants_ocr(chars, survey)):
+        wanted = ocr is not None and (unread or ocr_seam.wants_ocr(chars, survey))
+        ocr_reader = ocr() if wanted else None
+        if ocr_reader is not None:
             if ocr_seam.layer_unreliable(chars, survey):
                 page_layout = layout.PageLayout(n, chars)
             try:

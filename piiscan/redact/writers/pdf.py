@@ -133,8 +133,7 @@ def _redact_pages(doc: document.Document, qpdf: pikepdf.Pdf, redactor, report,
     held: dict[int, _Held] = {}
     removed: dict[int, np.ndarray] = {}
     fonts: dict = {}
-    reader = ocr_seam.ocr_engine()
-    for page in iter_pages(doc, reader):
+    for page in iter_pages(doc, ocr_seam.lazy_engine()):
         if page.unread:
             how = "by eye" if page.ocr is not None else "without OCR"
             raise RedactionError(f"{page.unread[0]} — it cannot be redacted {how} (nothing was written)")
