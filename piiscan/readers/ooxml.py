@@ -411,6 +411,10 @@ def picture_items(pkg: Package) -> Iterator[Any]:
             continue
         for where, text in images.metadata_texts(img):
             yield Segment(text, location={"part": f"{name} {where}"})
+        w, h = img.size
+        if min(w, h) < decor.MIN_SHORT_PX or max(w, h) < decor.MIN_LONG_PX:
+            yield Note(f"{name}: picture not read ({w}×{h} px: too small to show a value)")
+            continue
         if reason:
             why = decor.decoration(img)
             if why:
