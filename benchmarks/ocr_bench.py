@@ -10,6 +10,13 @@ process, on one core: the engine is single-threaded by design, and
 ``--jobs`` spreads files over cores.
 
     python benchmarks/ocr_bench.py [--dpi 150 200 300] [--json]
+    python benchmarks/ocr_bench.py --pdf      # the same pages as an image-only PDF: scan, then redact
+
+``--pdf`` puts the 200 dpi pages into one image-only PDF (Pillow) and times
+``piiscan`` on it as a file: pages rendered by pdfium at 200 dpi and read by
+OCR, then ``redact_file`` (read, paint the pictures, write, render and OCR the
+written pages again) on the four scan pages (the phone photo is refused:
+benchmarks/README.md, "OCR of PDF pages").
 
 Needs the extra: ``pip install "piiscan-cn[ocr]"`` and a CJK font
 (Debian ``fonts-wqy-zenhei``) to draw the pages.
@@ -101,12 +108,60 @@ def run(dpis: list[int]) -> dict:
     return results
 
 
+def run_pdf(folder: Path) -> dict:
+    """Scan and redact the 200 dpi pages as an image-only PDF (CPU seconds per page, recall)."""
+    from piiscan.files import scan_file_result
+    from piiscan.ocr import engine
+    from piiscan.redact import redact_file
+    from piiscan.scanner import Scanner
+
+    got_pages = pages(200)
+    imgs = [img.convert("RGB") for _, img, _ in got_pages]
+    planted: dict[str, set[str]] = collections.defaultdict(set)
+    for _, _, p in got_pages:
+        for t, vs in p.items():
+            planted[t] |= set(vs)
+    scanner = Scanner()
+    engine.engine()
+    out: dict = {}
+    src = folder / "scans.pdf"
+    imgs[0].save(src, "PDF", save_all=True, append_images=imgs[1:], resolution=200)
+    engine._CACHE.clear()
+    t = time.process_time()
+    r = scan_file_result(src, scanner)
+    cpu = time.process_time() - t
+    got: dict[str, set[str]] = collections.defaultdict(set)
+    for f in r.findings:
+        got[f.type].add(f.value)
+    out["scan"] = {"pages": len(imgs), "cpu_s_per_page": round(cpu / len(imgs), 2),
+                   "recall": f"{sum(len(planted[t] & got[t]) for t in planted)}/{sum(len(v) for v in planted.values())}",
+                   "unread": r.unread}
+    scans = [im for name_img, im in zip(got_pages, imgs) if name_img[0] != "phone photo"]
+    src = folder / "scans4.pdf"
+    scans[0].save(src, "PDF", save_all=True, append_images=scans[1:], resolution=200)
+    engine._CACHE.clear()
+    t = time.process_time()
+    report = redact_file(src, folder / "out.pdf")
+    cpu = time.process_time() - t
+    left = scan_file_result(folder / "out.pdf", scanner)
+    out["redact"] = {"pages": len(scans), "cpu_s_per_page": round(cpu / len(scans), 2), "changes": report.changes,
+                     "left": sum(1 for f in left.findings if f.value in planted[f.type])}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dpi", type=int, nargs="+", default=[150, 200, 300])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--pdf", action="store_true", help="scan and redact the 200 dpi pages as an image-only PDF")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if args.pdf:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(run_pdf(Path(tmp)), ensure_ascii=False, indent=1))
+        return 0
     res = run(args.dpi)
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))

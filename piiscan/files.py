@@ -322,6 +322,10 @@ def _scan_items(items: Iterable[Any], scanner: Scanner, result: FileResult) -> N
                 flush()
     if segments:
         flush()
+    if result.findings:
+        from .ocr import drop_doubles
+
+        result.findings = drop_doubles(result.findings)
 
 
 #: Characters of consecutive text segments scanned together (see _scan_items).

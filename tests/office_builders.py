@@ -173,7 +173,8 @@ def docx_hidden(kind: str, v: str) -> bytes:
 
         d = docx.Document()
         d.add_paragraph("照片")
-        d.add_picture(io.BytesIO(png()))
+        # A picture: a strip wide enough to show a table row (a 2×2 one is "too small to show a value").
+        d.add_picture(io.BytesIO(png(240, 40) if kind == "picture" else png()))
         buf = io.BytesIO()
         d.save(buf)
         if kind == "picture":
@@ -450,6 +451,6 @@ def xlsx_hidden(kind: str, v: str) -> bytes:
     if kind == "picture":
         from openpyxl.drawing.image import Image
 
-        ws.add_image(Image(io.BytesIO(png())), "D2")
+        ws.add_image(Image(io.BytesIO(png(240, 40))), "D2")  # big enough to show a table row
         return _save(wb)
     raise KeyError(kind)

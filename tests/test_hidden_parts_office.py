@@ -123,7 +123,16 @@ def test_docx_unreadable_content_is_unread_then_removed(tmp_path, kind):
     docx.Document(str(dst))
 
 
-def test_docx_picture_is_unread_and_kept(tmp_path):
+@pytest.fixture
+def missing_extra(monkeypatch):
+    """The OCR extra as if it were not installed (with it, pictures are read: tests/test_office_pictures.py)."""
+    from piiscan.ocr import engine
+
+    monkeypatch.setattr(engine, "_PROBLEM", f"image: {engine.INSTALL_HINT}")
+    monkeypatch.setattr(engine, "_ENGINE", None)
+
+
+def test_docx_picture_is_unread_and_kept(tmp_path, missing_extra):
     src = tmp_path / "in" / "a.docx"
     src.parent.mkdir()
     src.write_bytes(docx_hidden("picture", ""))
@@ -254,7 +263,7 @@ def test_xlsx_sheet_rename_follows_references(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["embedded object", "picture"])
-def test_xlsx_unreadable_content_is_unread(tmp_path, kind):
+def test_xlsx_unreadable_content_is_unread(tmp_path, kind, missing_extra):
     value = value_for("x" + kind)
     src = tmp_path / "in" / "a.xlsx"
     src.parent.mkdir()
@@ -296,7 +305,7 @@ def test_xls_sheet_name_found_and_redacted(tmp_path):
 
 @pytest.mark.parametrize("builder, kind, name", [("docx", "picture", "a.docx"), ("xlsx", "picture", "a.xlsx"),
                                                   ("docx", "embedded object", "a.docx")])
-def test_check_does_not_pass_what_it_could_not_read(tmp_path, builder, kind, name):
+def test_check_does_not_pass_what_it_could_not_read(tmp_path, builder, kind, name, missing_extra):
     """The gate exits 2 for a picture (no OCR) or an embedded object: it was not checked."""
     from gate_helpers import cli
 

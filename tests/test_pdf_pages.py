@@ -164,4 +164,62 @@ def test_render_page_gives_the_page_at_the_dpi(tmp_path):
     small = ocr_seam.render_page(doc[0], dpi=72)
     assert abs(small.width - w) <= 1 and abs(small.height - h) <= 1
     doc.close()
-    assert ocr_seam.ocr_engine() is None  # until piiscan.ocr is integrated: such pages stay unread
+    from piiscan import ocr
+
+    with ocr.using(False):
+        assert ocr_seam.ocr_engine() is None  # --no-ocr: such pages stay unread
+
+
+# --- seals and logos -----------------------------------------------------------------------------
+
+def _notice_with_picture(path, picture):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 760, "乐安县农机购置补贴公示。联系电话13812345678")
+    c.drawImage(ImageReader(picture.convert("RGB")), 400, 500, width=120, height=120)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("digits", [False, True])
+def test_a_seal_is_noted_and_a_picture_with_black_text_is_unread_without_ocr(tmp_path, digits):
+    """A born-digital notice with its red seal passes check without OCR; the same seal with a black number
+    across it may show a value and is unread (exit 2)."""
+    from click.testing import CliRunner
+
+    from piiscan import ocr
+    from piiscan.cli import main
+    from piiscan.files import scan_file_result
+    from piiscan.scanner import Scanner
+    from test_office_pictures import _seal
+
+    src = _notice_with_picture(tmp_path / "n.pdf", _seal(black_digits=digits))
+    with ocr.using(False):
+        r = scan_file_result(src, Scanner())
+    assert [f.value for f in r.findings] == ["13812345678"]
+    if digits:
+        assert r.unread and "picture" in r.unread[0]
+    else:
+        assert r.unread == [] and any("seal or logo" in n for n in r.notes)
+    res = CliRunner().invoke(main, ["check", str(src), "--no-ocr"])
+    assert res.exit_code == (2 if digits else 1), res.output
+
+
+def test_a_text_pdf_or_docx_never_loads_the_ocr_engine():
+    """Asking whether OCR can run imports the engine (hundreds of MB): files with nothing to OCR never ask."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, piiscan; piiscan.scan_results(['samples/notice.pdf', 'samples/notice.docx']); "
+            "print('rapidocr' in sys.modules, 'onnxruntime' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "False"]

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import pdf_zoo
+from piiscan import ocr
 from piiscan.cli import main
 from piiscan.files import scan_file_result
 from piiscan.redact import RedactionError, redact_file
@@ -65,8 +66,15 @@ def test_every_planted_value_is_found(zoo, scanner, name):
     assert got - set(spec.all_values()) <= {"jiandu@example.com"}
 
 
+@pytest.fixture
+def no_ocr():
+    """As without the OCR extra (or with --no-ocr): pages only OCR can read are unread."""
+    with ocr.using(False):
+        yield
+
+
 @pytest.mark.parametrize("name", UNREAD)
-def test_what_cannot_be_read_is_unread_and_check_exits_2(zoo, scanner, name, tmp_path):
+def test_what_cannot_be_read_is_unread_and_check_exits_2(zoo, scanner, name, tmp_path, no_ocr):
     spec = zoo(name)
     r = scan_file_result(spec.path, scanner)
     assert r.error is None and r.unread, f"{name}: nothing reported as unread"
@@ -76,6 +84,47 @@ def test_what_cannot_be_read_is_unread_and_check_exits_2(zoo, scanner, name, tmp
     res = CliRunner().invoke(main, ["scan", str(spec.path), "--format", "json", "--no-progress"])
     assert res.exit_code == 2
     assert json.loads(res.stdout)["unread"]
+
+
+# Ghostscript's -dNoOutputFonts drops the Latin glyphs of rl_cid here: no renderer (pdfium, gs, poppler)
+# shows its digits, so there is nothing for OCR to read (the file does not hold the values any more).
+OCR_READS = [n for n in UNREAD if n != "outlined"]
+needs_ocr = pytest.mark.skipif(not ocr.available(), reason='OCR extra not installed: pip install "piiscan-cn[ocr]"')
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", OCR_READS)
+def test_with_ocr_what_only_ocr_can_read_is_read(zoo, scanner, name):
+    """With the OCR extra, a page without a usable text layer is rendered and read: every planted value is
+    found, with its page, a box in points on the page and OCR evidence, and nothing is unread."""
+    spec = zoo(name)
+    r = scan_file_result(spec.path, scanner)
+    assert r.error is None and r.unread == [], r.unread
+    got = {f.value for f in r.findings}
+    missing = expected(spec) - got
+    assert not missing, f"{name}: {len(missing)} missed, e.g. {sorted(missing)[:3]}"
+    assert got - set(spec.all_values()) <= {"jiandu@example.com"}
+    by_ocr = [f for f in r.findings if any(e.startswith("ocr:") for e in f.evidence)]
+    assert by_ocr, "OCR read the page"
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(spec.path))
+    w, h = doc[0].get_size()
+    doc.close()
+    for f in by_ocr:
+        x0, y0, x1, y1 = f.box
+        assert f.page == 1 and 0 <= x0 < x1 <= max(w, h) + 1 and 0 <= y0 < y1 <= max(w, h) + 1
+    res = CliRunner().invoke(main, ["check", str(spec.path), "--format", "json"])
+    assert res.exit_code == 1, res.output  # found, and everything was read
+
+
+@needs_ocr
+def test_a_searchable_scan_reports_each_value_once(zoo, scanner):
+    """The text layer and OCR of the picture read the same values: each is reported once."""
+    spec = zoo("searchable_jpeg")
+    r = scan_file_result(spec.path, scanner)
+    values = [f.value for f in r.findings if f.value != "jiandu@example.com"]
+    assert sorted(values) == sorted(spec.all_values())
 
 
 def test_rotated_tables_keep_their_headers(zoo, scanner):
@@ -158,7 +207,7 @@ def test_redaction_leaves_nothing_and_keeps_the_rest(zoo, scanner, name, tmp_pat
 
 
 @pytest.mark.parametrize("name", UNREAD)
-def test_redaction_refuses_what_it_cannot_read(zoo, name, tmp_path):
+def test_redaction_refuses_what_it_cannot_read(zoo, name, tmp_path, no_ocr):
     spec = zoo(name)
     dst = tmp_path / "out" / "x.pdf"
     with pytest.raises(RedactionError, match="OCR"):
@@ -278,3 +327,76 @@ def test_a_value_also_in_a_column_that_is_not_personal_stays_there(tmp_path, sca
     text = _pdfium_text(dst)
     assert "20" + phone + "01" in _squeeze(text) and "139****5678" not in text
     assert scan_file_result(dst, Scanner(types=["CN_MOBILE"])).findings == []
+
+
+# --- redaction of pages read by OCR ------------------------------------------------------------------
+
+OUTLINES = {"digits_as_paths", "outlined"}  # values drawn as vector paths: refused unless rasterised
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", OCR_READS)
+def test_with_ocr_pages_only_ocr_reads_are_redacted_for_real(zoo, scanner, name, tmp_path):
+    """Painted in the picture (re-compressed), glyphs under the boxes cut, and checked by a second reader:
+    OCR of the written page and the decompressed streams hold none of the planted values."""
+    spec = zoo(name)
+    dst = tmp_path / "out.pdf"
+    mode = "image" if name in OUTLINES else "text"
+    report = redact_file(spec.path, dst, strategy="tag", key=KEY, pdf_mode=mode)
+    wanted = expected(spec)
+    assert report.changes >= len(wanted)
+    a, b = _squeeze(_pdfium_text(dst)), _squeeze(_pdfminer_text(dst))
+    raw = _streams(dst)
+    for v in wanted:
+        assert v not in a and v not in b, f"an extractor still reads a value in {name}"
+        assert not any(e in raw for e in _encodings(v)), f"a value is still in the streams of {name}"
+    r = scan_file_result(dst, scanner)  # OCR of the output: the second reader
+    assert r.error is None and r.unread == [] and [f for f in r.findings if f.value in wanted] == []
+    if mode == "text":
+        # The original picture is gone from the file: no image stream is byte-identical to one before.
+        with pikepdf.open(spec.path) as before, pikepdf.open(dst) as after:
+            old = {bytes(o.read_raw_bytes()) for o in before.objects
+                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
+            new = {bytes(o.read_raw_bytes()) for o in after.objects
+                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
+            assert not (old & new) or name in ("no_tounicode", "one_digit_unmapped", "postscript_round_trip"), name
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", sorted(OUTLINES))
+def test_with_ocr_values_drawn_as_outlines_are_refused_unless_rasterised(zoo, name, tmp_path):
+    spec = zoo(name)
+    dst = tmp_path / "out" / "x.pdf"
+    with pytest.raises(RedactionError, match="outlines"):
+        redact_file(spec.path, dst)
+    assert not dst.exists()
+
+
+@needs_ocr
+def test_cli_redacts_the_scanned_sample_pdf(tmp_path):
+    """samples/scans/scan_notice.pdf: redacted, verified by the CLI's own re-scan with OCR, exit 0."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent.parent / "samples" / "scans" / "scan_notice.pdf"
+    planted = json.loads((src.parent / "planted.json").read_text(encoding="utf-8"))["files"]["scan_notice.pdf"]
+    res = CliRunner().invoke(main, ["redact", str(src), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out" / "scan_notice.pdf"
+    r = scan_file_result(out, Scanner())
+    assert r.unread == [] and not [f for f in r.findings if any(f.value in v for v in planted.values())]
+    raw = _streams(out)
+    for values in planted.values():
+        for v in values:
+            assert not any(e in raw for e in _encodings(v))
+    # The rest stays legible: the title, the column headers and the amounts are still read by OCR (the
+    # painted cells hide stretches of ruling line, so neighbouring header cells may read as one).
+    from piiscan.pdf import ocr_seam
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(out))
+    read = ocr_seam.read_page(ocr_seam.ocr_engine(), doc[0], 1)
+    doc.close()
+    text = "".join(" ".join([i.text] if hasattr(i, "text") else [" ".join(i.header or [])] +
+                            [str(c) for row in i.rows for c in row if c]) for i in read.items)
+    for kept in ("农机购置补贴资金兑付情况公示", "身份证号码", "银行账号", "补贴金额", "26000", "9800"):
+        assert kept in text, kept

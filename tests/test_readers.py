@@ -123,9 +123,22 @@ def test_pdf_pages_wrapped_cells_and_continued_table(samples, planted, scanner):
 
 
 def test_pdf_image_only_page_is_reported(samples, scanner):
-    [r] = scan_file_results(samples / "attachment_scanned.pdf", scanner)
+    from piiscan import ocr
+
+    with ocr.using(False):  # as without the OCR extra
+        [r] = scan_file_results(samples / "attachment_scanned.pdf", scanner)
     assert r.error is None and r.unread == ["not scanned: image-only page 2 (no text layer; OCR it first)"]
     assert r.incomplete
+
+
+def test_pdf_image_only_page_is_read_with_ocr(samples, scanner):
+    from piiscan import ocr
+
+    if not ocr.available():
+        pytest.skip('OCR extra not installed: pip install "piiscan-cn[ocr]"')
+    [r] = scan_file_results(samples / "attachment_scanned.pdf", scanner)
+    # Page 2 is a picture of an empty frame: OCR reads it (nothing on it), so it is no longer unread.
+    assert r.error is None and r.unread == [] and not r.incomplete
 
 
 def test_unread_page_makes_scan_and_check_exit_2(samples, tmp_path):
@@ -138,11 +151,12 @@ def test_unread_page_makes_scan_and_check_exit_2(samples, tmp_path):
 
     target = tmp_path / "scan.pdf"
     target.write_bytes((samples / "attachment_scanned.pdf").read_bytes())
-    res = CliRunner().invoke(main, ["scan", str(target), "--format", "json", "--no-progress"])
+    # --no-ocr: as without the OCR extra (with it, the page is read: test_pdf_image_only_page_is_read_with_ocr)
+    res = CliRunner().invoke(main, ["scan", str(target), "--format", "json", "--no-progress", "--no-ocr"])
     doc = json.loads(res.stdout)
     assert res.exit_code == 2, res.output
     assert doc["unread"] and doc["unread"][0]["path"] == str(target) and doc["summary"]["unread"] == 1
-    res = CliRunner().invoke(main, ["check", str(target), "--format", "json"])
+    res = CliRunner().invoke(main, ["check", str(target), "--format", "json", "--no-ocr"])
     assert res.exit_code == 2
     assert json.loads(res.stdout)["unread"]
 

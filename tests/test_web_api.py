@@ -302,7 +302,16 @@ def test_archive_with_a_broken_member_lists_it(client):
     assert doc["findings"][0]["path"] == "batch.zip!a/ok.txt"
 
 
-def test_scanned_page_is_listed_as_unread(client, made):
+@pytest.fixture
+def missing_ocr(monkeypatch):
+    """As without the OCR extra (with it, the scanned page of scanned.pdf is read: a blank frame)."""
+    from piiscan.ocr import engine
+
+    monkeypatch.setattr(engine, "_PROBLEM", f"image: {engine.INSTALL_HINT}")
+    monkeypatch.setattr(engine, "_ENGINE", None)
+
+
+def test_scanned_page_is_listed_as_unread(client, made, missing_ocr):
     r = client.post("/api/v1/scan", files={"file": ("scanned.pdf", (made / "scanned.pdf").read_bytes())})
     assert r.status_code == 200 and r.headers["x-piiscan-exit"] == "2"
     assert r.json()["unread"] and "page 2" in r.json()["unread"][0]["unread"]
@@ -356,7 +365,7 @@ def test_a_server_key_is_not_used_for_a_visitor_without_one(client, monkeypatch)
            400, "key_missing")
 
 
-def test_redact_refuses_unsupported_and_unreadable(client, made):
+def test_redact_refuses_unsupported_and_unreadable(client, made, missing_ocr):
     _error(client.post("/api/v1/redact", files={"file": ("m.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 60)}), 415)
     _error(client.post("/api/v1/redact", files={"file": ("b.xlsx", b"PK\x03\x04 nope")}), 422)
     err = _error(client.post("/api/v1/redact", files={"file": ("s.pdf", (made / "scanned.pdf").read_bytes())}),
@@ -454,7 +463,7 @@ def test_page_scan_of_an_archive_lists_members(client, csrf):
     assert any(f["where"].startswith("2020/notice.docx") for f in card["findings"])
 
 
-def test_page_scan_problems_in_plain_words(client, csrf, made):
+def test_page_scan_problems_in_plain_words(client, csrf, made, missing_ocr):
     h = {"X-CSRF-Token": csrf}
     broken = client.post("/ui/scan", files={"file": ("b.xlsx", b"PK\x03\x04 nope")}, headers=h).json()
     assert broken["status"] == "error" and "损坏" in broken["problems"][0]["text"]

@@ -24,29 +24,18 @@ from them carry ``page``, ``row``, ``column``, ``box`` (pixels of the image
 as given, upright) and evidence ``ocr:<score>`` (plus ``ocr-corrected``
 when a repaired digit is part of the value).
 
-The seam for PDF pages
-----------------------
-``piiscan/readers/pdf.py`` and ``piiscan/redact/writers/pdf.py`` call this
-module for pages without a usable text layer; the intended call sequence::
-
-    # reading (readers/pdf.py), for each image-only or unusable page n:
-    reason = piiscan.ocr.unavailable_reason()
-    if reason:
-        yield Unread(f"page {n}: {reason}")          # exit 2, never a silent pass
-    else:
-        img = pdfium_page.render(scale=dpi / 72).to_pil()          # dpi = piiscan.ocr.DPI
-        yield from reader.read(img, dpi=dpi, page=n).items   # reader = piiscan.ocr.PageReader(), one per document
-        # files.py calls item.refine(findings): boxes are in pixels of ``img``
-
-    # redacting (redact/writers/pdf.py), for such a page:
-    page = reader.read(img, dpi=dpi, page=n)
-    found = piiscan.ocr.scan_items(page.items, redactor.scanner)
-    boxes = found.boxes(redactor.types)                      # findings + cells of personal columns
-    img = piiscan.ocr.paint(img, boxes, page.margin)         # pixels changed, not covered
-    # replace the page by ``img`` (an image page: the original image must not stay in the file),
-    # then verify: piiscan.ocr.painted(reread_img, boxes, page.margin) == [] and a fresh PageReader finds none
-    # of ``found.findings`` values; piiscan.ocr.to_points(box, dpi, page_height) maps a pixel box to
-    # PDF user space (points, origin bottom left) for drawing or for matching text-layer characters.
+PDF pages and Office pictures
+-----------------------------
+``piiscan/readers/pdf.py`` reads the pages that need it through
+:func:`piiscan.pdf.ocr_seam.read_page` (rendered at :data:`DPI`, marks mapped
+to PDF points) and ``piiscan/redact/writers/pdf.py`` paints the pictures under
+the findings' boxes and verifies the written pages with a fresh OCR pass.
+Pictures inside .docx/.xlsx are read by
+:func:`piiscan.readers.ooxml.picture_items` and redacted with
+:func:`piiscan.redact.writers.image.redact_bytes`. Without OCR, pictures that
+cannot show a value (seals, logos, blank or tiny ones) are noted, not unread
+(:mod:`piiscan.ocr.decor`). :func:`drop_doubles` reports once a value both
+OCR and a text layer read.
 
 For one image, :func:`read_image` is ``PageReader().read(...)``.
 """
@@ -54,7 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .engine import INSTALL_HINT, OcrUnavailable
 from .paint import paint, painted
@@ -64,7 +53,7 @@ DPI = 200
 ENV_VAR = "PIISCAN_OCR"
 
 __all__ = ["DPI", "ENV_VAR", "INSTALL_HINT", "OcrSegment", "OcrTable", "OcrUnavailable", "Page", "PageReader",
-           "PageScan", "available", "enabled", "paint", "painted", "read_image", "scan_items", "set_enabled",
+           "PageScan", "available", "drop_doubles", "enabled", "paint", "painted", "read_image", "scan_items", "set_enabled",
            "to_points", "unavailable_reason", "using"]
 
 
@@ -151,3 +140,42 @@ def to_points(box: tuple[float, float, float, float], dpi: float, page_height: f
     k = 72 / dpi
     x0, y0, x1, y1 = box
     return (x0 * k, page_height - y1 * k, x1 * k, page_height - y0 * k)
+
+
+def drop_doubles(findings: list[Any]) -> list[Any]:
+    """``findings`` without the OCR findings another reader gave as well: a searchable scan's text layer and
+    OCR of its picture read the same value (OCR perhaps one character otherwise: 韩靜 for 韩静) — reported once.
+
+    Same file part, page and type; the same value, or for a value without digits one character read
+    otherwise (a digit OCR misread is a different number, and its own finding must stay).
+    """
+    if not any(_by_ocr(f) for f in findings):
+        return findings
+
+    def where(f: Any) -> tuple:
+        return (f.path, f.part, f.sheet, f.page, f.type)
+
+    other: dict[tuple, set[str]] = {}
+    for f in findings:
+        if not _by_ocr(f):
+            other.setdefault(where(f), set()).add("".join(f.value.split()))
+    out = []
+    for f in findings:
+        if _by_ocr(f) and _near(f.value, other.get(where(f), ())):
+            continue
+        out.append(f)
+    return out
+
+
+def _near(value: str, known: Iterable[str]) -> bool:
+    v = "".join(value.split())
+    for k in known:
+        if k == v:
+            return True
+        if len(k) == len(v) >= 2 and not any(ch.isdigit() for ch in v) and sum(a != b for a, b in zip(k, v)) <= 1:
+            return True
+    return False
+
+
+def _by_ocr(f: Any) -> bool:
+    return any(e.startswith("ocr:") for e in f.evidence)

@@ -415,3 +415,4 @@ def scan_items(items: Iterable[Any], scanner: Any, path: str | None = None) -> P
             found = [f.with_location(**where) for f in scanner.scan(item.text, label=item.label)]
             findings.extend(item.refine(found) if hasattr(item, "refine") else found)
     return PageScan(findings, cells)
+

@@ -31,9 +31,14 @@ PAD = 0.15
 JPEG_QUALITY = 90
 
 
-def paint(pdf: pikepdf.Pdf, uses: list[ImageUse], boxes: np.ndarray) -> list[tuple[ImageUse, list]]:
+def paint(pdf: pikepdf.Pdf, uses: list[ImageUse], boxes: np.ndarray,
+          heights: np.ndarray | None = None) -> list[tuple[ImageUse, list]]:
     """Paint ``boxes`` (page space) into every image of ``uses`` they overlap; returns the painted
-    images with the pixel polygons painted (for the verification)."""
+    images with the pixel polygons painted (for the verification).
+
+    Each box is padded by :data:`PAD` of ``heights[i]`` (default: its own height; 0 for a box that carries
+    its margin already, as OCR's do: a cell two lines high padded by its height would reach the ruling
+    lines, and OCR would no longer see the table)."""
     groups: dict[tuple[int, str], list[ImageUse]] = defaultdict(list)
     for use in uses:
         groups[(id(use.resources.get("/XObject")), str(use.name))].append(use)
@@ -44,8 +49,9 @@ def paint(pdf: pikepdf.Pdf, uses: list[ImageUse], boxes: np.ndarray) -> list[tup
         width, height = image.size
         polygons = []
         for use in group:
-            for box in boxes[overlapping(boxes, _unit_box(use.ctm))]:
-                polygons.append(_to_pixels(box, use.ctm, width, height))
+            for i in overlapping(boxes, _unit_box(use.ctm)):
+                pad = None if heights is None else float(heights[i]) * PAD
+                polygons.append(_to_pixels(boxes[i], use.ctm, width, height, pad))
         if not polygons:
             continue
         from PIL import ImageDraw
@@ -61,10 +67,10 @@ def paint(pdf: pikepdf.Pdf, uses: list[ImageUse], boxes: np.ndarray) -> list[tup
     return done
 
 
-def _to_pixels(box, ctm: Matrix, width: int, height: int) -> list[tuple[float, float]]:
+def _to_pixels(box, ctm: Matrix, width: int, height: int, pad: float | None = None) -> list[tuple[float, float]]:
     """The corners of a page-space box (padded) in the image's pixels (row 0 at the top)."""
     x0, y0, x1, y1 = (float(v) for v in box)
-    pad = (y1 - y0) * PAD
+    pad = (y1 - y0) * PAD if pad is None else pad
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     a, b, c, d, e, f = ctm
     det = a * d - b * c

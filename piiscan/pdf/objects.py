@@ -46,6 +46,8 @@ class Picture:
     matrix: Matrix  # unit square -> page space
     pixels: tuple[int, int]  # width, height
     z: int  # drawing order on the page
+    handle: int = 0  # pdfium's image object (valid while the page is open), to look at its pixels
+    decoration: str | None = None  # why it cannot show a value (piiscan.ocr.decor), once asked
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -148,7 +150,7 @@ def _walk(api: _Api, R, parent: int, count: int, get, outer: Matrix, depth: int,
             m = matrix_of(obj)
             api.pixels(obj, api.i0, api.i1)
             w, h = api.ints[0], api.ints[1]
-            out.pictures.append(Picture(m if identity else multiply(m, outer), (w, h), z))
+            out.pictures.append(Picture(m if identity else multiply(m, outer), (w, h), z, obj))
         elif kind == FORM:
             counter[0] = z
             inner = multiply(matrix_of(obj), outer)

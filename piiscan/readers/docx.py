@@ -97,7 +97,7 @@ def read_package(data: bytes, name: str = "", *, depth: int = 0,
     for chunk in chunks:
         yield from _alt_chunk(pkg, chunk, depth)
     yield from ooxml.embedded_items(pkg, depth)
-    yield from ooxml.picture_notes(pkg)
+    yield from ooxml.picture_items(pkg)
     yield from ooxml.macro_notes(pkg)
 
 

@@ -168,7 +168,7 @@ def read_package(data: bytes, name: str = "", *, depth: int = 0,
             if text.strip():
                 yield Segment(text, label=unit.label, location={"part": unit.part})
     yield from ooxml.embedded_items(pkg, depth)
-    yield from ooxml.picture_notes(pkg)
+    yield from ooxml.picture_items(pkg)
     yield from ooxml.macro_notes(pkg)
 
 

@@ -14,10 +14,10 @@ are checked against :mod:`piiscan.limits` before anything is inflated, and
 each part is inflated in chunks that are counted, because the directory can
 lie. XML is parsed without entities, DTDs or network access.
 
-Pictures are not read without OCR: :func:`pictures` yields each picture's
-part name and bytes (the one place an OCR engine plugs in) and the readers
-turn each into an :class:`~piiscan.readers.registry.Unread` note, so
-``check`` exits 2 instead of passing a picture of an ID card.
+Pictures are read by OCR when the extra is installed (:func:`picture_items`);
+without it each is an :class:`~piiscan.readers.registry.Unread` note — unless
+it cannot show a value (tiny, blank, a seal or logo) — so ``check`` exits 2
+instead of passing a picture of an ID card.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from typing import Any, Iterator
 import regex
 
 from .. import limits
-from . import ReadError
+from . import ReadError, Segment
 from .registry import Note, Unread, check_office_zip
 
 _CHUNK = 1 << 20
@@ -358,7 +358,7 @@ def pictures(pkg: Package) -> Iterator[tuple[str, bytes]]:
     """``(part name, bytes)`` of every picture in the package, the thumbnail included.
 
     The seam for OCR: an engine reads these bytes and yields text segments
-    located at the part; without one, :func:`picture_notes` says what was not read.
+    located at the part; :func:`picture_items` does so.
     """
     for name in pkg.names():
         if is_picture(name) and not is_embedding(name):
@@ -372,20 +372,82 @@ def macro_notes(pkg: Package) -> Iterator[Note]:
             yield Note(f"{name}: macros not read (kept in a redacted copy)")
 
 
-def picture_notes(pkg: Package) -> Iterator[Note]:
-    """One :class:`Unread` per picture: without OCR a picture of a value cannot be checked.
+def picture_items(pkg: Package) -> Iterator[Any]:
+    """What the package's pictures show: read by OCR when it runs, else one note each.
+
+    * With OCR (the ``ocr`` extra, not ``--no-ocr``): every picture Pillow can
+      decode is read as an image file is (tables rebuilt, columns by header);
+      the items are located at the picture's part (``part``: the media path,
+      ``box`` in its pixels), and text in its metadata is scanned too. A page
+      barely legible to OCR, or a picture that cannot be decoded (EMF, WMF,
+      SVG), is :class:`Unread`.
+    * Without OCR: a picture that cannot show a value (tiny, blank, a seal or
+      logo: :func:`piiscan.ocr.decor.decoration`) is a :class:`Note`; any other
+      is :class:`Unread`, so ``check`` exits 2 instead of passing a picture of
+      an ID card.
 
     The thumbnail is a :class:`Note`, not unread content: a rendering of
     page 1 a few hundred pixels wide, whose text is the document's own (and
     ``redact`` removes it). Without the difference every file python-docx or
     WPS writes would fail ``check``.
     """
+    from .. import ocr
+    from ..ocr import decor, images
+
+    reason: str | None = None
+    asked = False
     for name in pkg.names():
-        if is_picture(name) and not is_embedding(name):
-            if is_thumbnail(pkg, name):
-                yield Note(f"{name}: thumbnail of page 1 not read (removed on redaction)")
+        if not is_picture(name) or is_embedding(name):
+            continue
+        if is_thumbnail(pkg, name):
+            yield Note(f"{name}: thumbnail of page 1 not read (removed on redaction)")
+            continue
+        if not asked:  # asking imports the engine (hundreds of MB): only for a package with pictures
+            reason, asked = ocr.unavailable_reason(), True
+        try:
+            img = images.open_image(pkg.read(name), name)
+        except ReadError as exc:
+            yield Unread(f"{name}: picture not read ({exc})")
+            continue
+        for where, text in images.metadata_texts(img):
+            yield Segment(text, location={"part": f"{name} {where}"})
+        w, h = img.size
+        if min(w, h) < decor.MIN_SHORT_PX or max(w, h) < decor.MIN_LONG_PX:
+            yield Note(f"{name}: picture not read ({w}×{h} px: too small to show a value)")
+            continue
+        if reason:
+            why = decor.decoration(img)
+            if why:
+                yield Note(f"{name}: picture not read ({why})")
+            elif "turned off" in reason:
+                yield Unread(f"{name}: picture not read: OCR is turned off (--no-ocr)")
             else:
                 yield Unread(f"{name}: picture not read: install piiscan-cn[ocr]")
+            continue
+        yield from _ocr_picture(img, name)
+
+
+def _ocr_picture(img: Any, name: str) -> Iterator[Any]:
+    import dataclasses
+
+    from ..ocr import images
+    from ..ocr.page import OcrSegment, PageReader
+    from .image import WEAK_LINES, WEAK_SHARE
+
+    reader = PageReader()  # one per picture: a table in one picture does not go on in the next
+    dpi = images.dpi_of(img)
+    many = getattr(img, "n_frames", 1) > 1
+    for n, frame in images.frames(img):
+        page = reader.read(frame, dpi=dpi, page=n if many else None)
+        for item in page.items:
+            if isinstance(item, OcrSegment):
+                yield dataclasses.replace(item, location={**item.location, "part": name})
+            else:
+                item.location = {**item.location, "part": name}
+                yield item
+        if page.weak_lines >= WEAK_LINES and page.weak_lines >= WEAK_SHARE * page.lines:
+            yield Unread(f"{name}: {page.weak_lines} of {page.lines} text lines barely legible to OCR; "
+                         "check the picture by eye")
 
 
 def embedded_items(pkg: Package, depth: int) -> Iterator[Any]:

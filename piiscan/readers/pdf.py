@@ -14,8 +14,10 @@ scan and redact see the same cells under the same headers):
 - text outside tables line by line, a space where characters are apart;
 - what cannot be read is never "nothing found": a scan without text layer,
   text that cannot be decoded, text drawn as outlines, a picture not covered
-  by a text layer are :class:`~piiscan.readers.registry.Unread`
-  (:mod:`piiscan.pdf.ocr_seam`), so ``scan``/``check`` exit 2;
+  by a text layer are read by OCR when the extra is installed (and a
+  searchable scan's picture as well as its text layer), else they are
+  :class:`~piiscan.readers.registry.Unread` (:mod:`piiscan.pdf.ocr_seam`),
+  so ``scan``/``check`` exit 2;
 - then the parts beyond the pages (:mod:`piiscan.pdf.parts`): document info
   and XMP metadata, annotations and their appearances, form fields,
   outlines, page labels, link URIs, JavaScript, embedded files, and the
@@ -29,7 +31,7 @@ count is checked (``pages``). A corrupt file is an error, never "nothing found".
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..pdf import continued, document, layout, objects, ocr_seam, parts
 from ..pdf.chars import read_chars
@@ -43,11 +45,15 @@ def read_bytes(data: bytes, name: str = "") -> Iterator[Segment | Table | Note]:
         return
     with document.Document(data) as doc:
         stitch = continued.Stitcher()
-        for page in iter_pages(doc):
+        for page in iter_pages(doc, ocr_seam.lazy_engine()):
             for piece in stitch.feed(page.layout):
                 yield piece.item()
+            if page.ocr is not None:
+                yield from page.ocr.items
             for note in page.unread:
                 yield Unread(note)
+            for note in page.notes:
+                yield Note(note)
         for piece in stitch.finish():
             yield piece.item()
         yield from parts.read(doc, name)
@@ -58,16 +64,23 @@ def read(path: Path) -> Iterator[Segment | Table | Note]:
 
 
 class Page:
-    """One page read: its layout (empty when it needs OCR) and what could not be read on it."""
+    """One page read: its layout (empty when it needs OCR), what could not be read on it, and what OCR
+    read on it (None when OCR did not run)."""
 
-    __slots__ = ("layout", "unread", "survey")
+    __slots__ = ("layout", "unread", "survey", "ocr", "notes")
 
-    def __init__(self, page_layout: layout.PageLayout, unread: list[str], survey: objects.Survey) -> None:
-        self.layout, self.unread, self.survey = page_layout, unread, survey
+    def __init__(self, page_layout: layout.PageLayout, unread: list[str], survey: objects.Survey,
+                 ocr: ocr_seam.OcrRead | None = None, notes: list[str] | None = None) -> None:
+        self.layout, self.unread, self.survey, self.ocr = page_layout, unread, survey, ocr
+        self.notes = notes or []  # pictures not read because they cannot show a value
 
 
-def iter_pages(doc: document.Document) -> Iterator[Page]:
-    """Each page's layout and unread notes, in order (pdfium's page is closed after each)."""
+def iter_pages(doc: document.Document, ocr: Any = None) -> Iterator[Page]:
+    """Each page's layout and unread notes, in order (pdfium's page is closed after each).
+
+    With ``ocr`` (:func:`piiscan.pdf.ocr_seam.lazy_engine`: the OCR reader, or None, when first asked), a page that needs OCR or shows a
+    picture is read by it, and what it reads replaces the unread notes; a page whose text layer is junk
+    (:func:`~piiscan.pdf.ocr_seam.layer_unreliable`) is then read by OCR alone (its layout is empty)."""
     for n, pdfium_page in doc.pages():
         try:
             survey = objects.survey(pdfium_page)
@@ -80,7 +93,22 @@ def iter_pages(doc: document.Document) -> Iterator[Page]:
             page_layout = layout.PageLayout(n, chars)
         else:
             page_layout = layout.lay_out(n, chars, survey)
+        read = None
+        wanted = ocr is not None and (unread or ocr_seam.wants_ocr(chars, survey))
+        ocr_reader = ocr() if wanted else None
+        if ocr_reader is not None:
+            if ocr_seam.layer_unreliable(chars, survey):
+                page_layout = layout.PageLayout(n, chars)
+            try:
+                read = ocr_seam.read_page(ocr_reader, pdfium_page, n)
+            except ReadError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - rendering or the engine failing on a hostile page
+                raise ReadError(f"page {n}: OCR failed ({type(exc).__name__}: {str(exc)[:160]})") from None
+            weak = read.weak()
+            unread = [f"page {n}: {weak}"] if weak else []
+        notes = ocr_seam.decoration_notes(n, survey) if read is None else []
         try:
-            yield Page(page_layout, unread, survey)
+            yield Page(page_layout, unread, survey, read, notes)
         finally:
             chars.textpage.close()

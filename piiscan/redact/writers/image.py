@@ -40,14 +40,27 @@ def write(src: Path, dst: Path, redactor, report, **_opts: Any) -> None:
     reason = ocr.unavailable_reason()
     if reason:
         raise RedactionError(f"cannot redact an image without OCR ({reason})")
+    out, _painted = redact_bytes(src.read_bytes(), src.name, redactor, report, path=str(src))
+    write_bytes_atomic(dst, out, src)
+
+
+def redact_bytes(data: bytes, name: str, redactor, report, path: str | None = None,
+                 part: str | None = None) -> tuple[bytes, int]:
+    """The picture ``data`` (its format from ``name``'s extension) redacted and verified, as bytes, and the
+    number of boxes painted.
+
+    Also used for the pictures inside Word and Excel packages (``part``: the media path, set on the
+    findings reported). Raises :class:`~piiscan.redact.RedactionError` when it cannot vouch for it.
+    """
     from ...ocr.page import PageReader, scan_items
 
-    data = src.read_bytes()
-    img = images.open_image(data, src.name)
-    fmt = images.FORMATS.get(src.suffix.lower()) or img.format or "PNG"
+    img = images.open_image(data, name)
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    fmt = images.FORMATS.get(suffix) or img.format or "PNG"
     info = {"dpi": img.info.get("dpi"), "compression": img.info.get("compression")}
+    where = f"{part}: " if part else ""
     if images.metadata_texts(img) or img.info.get("exif") or img.info.get("icc_profile"):
-        report.notes.append("metadata removed (EXIF, comments, text chunks, XMP, ICC profile)")
+        report.notes.append(f"{where}metadata removed (EXIF, comments, text chunks, XMP, ICC profile)")
     dpi = images.dpi_of(img)
     reader = PageReader()
     pages: list[Any] = []
@@ -58,22 +71,24 @@ def write(src: Path, dst: Path, redactor, report, **_opts: Any) -> None:
     for n, frame in images.frames(img):
         page = reader.read(frame, dpi=dpi, page=n)
         _refuse_weak(page, n)
-        found = scan_items(page.items, redactor.scanner, str(src))
+        found = scan_items(page.items, redactor.scanner, path)
         hits = [f for f in found.findings if f.type in redactor.types]
         boxes = found.boxes(redactor.types)
         extra_cells += len(found.unvalidated(redactor.types))
-        changes += [Change(f, "", 0) for f in hits]
+        changes += [Change(f.with_location(part=part) if part else f, "", 0) for f in hits]
         values |= {_squeeze(f.value) for f in hits}
         pages.append(ocr.paint(frame, boxes, page.margin))
         painted_boxes.append((boxes, page.margin))
     out = _encode(pages, fmt, info)
     _verify(out, painted_boxes, values, redactor)
-    write_bytes_atomic(dst, out, src)
     report.add(changes)
     if extra_cells > 0:
-        report.notes.append(f"{extra_cells} cell(s) of personal columns painted whole although OCR read no "
+        report.notes.append(f"{where}{extra_cells} cell(s) of personal columns painted whole although OCR read no "
                             "valid value in them")
-    report.notes.append("image: values painted over; replacement text is not drawn")
+    painted = sum(len(b) for b, _m in painted_boxes)
+    if painted or not part:
+        report.notes.append(f"{where}image: values painted over; replacement text is not drawn")
+    return out, painted
 
 
 def _refuse_weak(page: Any, n: int) -> None:

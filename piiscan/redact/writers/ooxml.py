@@ -13,7 +13,12 @@ Shared by the Word and Excel writers. For every part of the package:
   content types and elements that point to them: the thumbnail (a picture
   of page 1), embedded objects piiscan cannot read (OLE ``.bin``),
   imported content it cannot rewrite;
-* pictures are kept and noted: without OCR nobody has checked them.
+* pictures are read by OCR when the extra is installed, and redacted as
+  image files are (values painted over, the picture re-encoded from its
+  pixels without metadata, then read by OCR again: a value still legible
+  refuses the file); one that cannot be decoded (EMF, WMF) or any picture
+  without OCR is kept and noted (the CLI's re-scan then reports it unread
+  unless it is a seal, logo or too small to show a value).
 
 Parts that did not change keep their bytes; the zip keeps its order.
 """
@@ -94,8 +99,7 @@ def rewrite(pkg: ooxml.Package, redactor, report, *, body: Body | None = None,
     if removed:
         report.notes.append("removed: " + ", ".join(sorted(removed)))
     pictures = [n for n in pkg.names() if ooxml.is_picture(n) and n not in removed and not ooxml.is_embedding(n)]
-    if pictures:
-        report.notes.append(f"{len(pictures)} picture(s) kept, not read (no OCR): check them by eye")
+    painted = _pictures(pkg, pictures, redactor, report)
     removed_ids = _removed_rel_ids(pkg, removed)
     out: dict[str, bytes] = {}
     for name in pkg.names():
@@ -103,6 +107,8 @@ def rewrite(pkg: ooxml.Package, redactor, report, *, body: Body | None = None,
             continue
         if transform and name in transform:
             out[name] = transform[name](pkg.read(name))
+        elif name in painted:
+            out[name] = painted[name]
         elif ooxml.is_embedding(name):
             out[name] = _redact_embedded(pkg.read(name), name, redactor, report, depth, pkg.budget)
         elif name == "[Content_Types].xml":
@@ -119,6 +125,35 @@ def rewrite(pkg: ooxml.Package, redactor, report, *, body: Body | None = None,
         else:
             out[name] = pkg.read(name)
     return _zip(pkg, out)
+
+
+def _pictures(pkg: ooxml.Package, names: list[str], redactor, report) -> dict[str, bytes]:
+    """New bytes of the pictures OCR read and painted (unchanged ones are not listed)."""
+    from ... import ocr
+    from ...ocr import images
+    from ...readers import ReadError
+    from .image import redact_bytes
+
+    if not names:
+        return {}
+    if ocr.unavailable_reason():
+        report.notes.append(f"{len(names)} picture(s) kept, not read (no OCR): check them by eye")
+        return {}
+    out: dict[str, bytes] = {}
+    kept = 0
+    for name in names:
+        data = pkg.read(name)
+        try:
+            img = images.open_image(data, name)
+        except ReadError:
+            kept += 1
+            continue
+        new, painted = redact_bytes(data, name, redactor, report, part=name)
+        if painted or images.metadata_texts(img) or img.info.get("exif") or img.info.get("icc_profile"):
+            out[name] = new  # otherwise the picture keeps its bytes: nothing in it to remove
+    if kept:
+        report.notes.append(f"{kept} picture(s) OCR cannot decode (EMF, WMF, SVG …) kept: check them by eye")
+    return out
 
 
 def _removed_rel_ids(pkg: ooxml.Package, removed: set[str]) -> dict[str, set[str]]:

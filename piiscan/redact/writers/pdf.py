@@ -24,9 +24,18 @@ Approach, and why (REFERENCE.md, "Documents, measured here"):
   marked-content text are redacted like text; embedded files, JavaScript,
   thumbnails and old revisions are removed — the file is written fresh, never
   as an incremental update.
+* **Pages read by OCR** (the ``ocr`` extra: scans, searchable scans, text
+  that cannot be decoded, pictures): every finding's box and every cell of a
+  personal column, from the OCR of the rendered page, is a target too — the
+  glyphs inside it (the invisible text layer) are cut and the pixels of every
+  picture under it painted and the picture re-compressed; then the written
+  page is rendered and read by OCR afresh, and a value of a redacted type or
+  a redacted value still legible refuses the file.
 * **Refused, never half done** (:class:`~piiscan.redact.RedactionError`, exit 2):
-  a page that needs OCR, text that cannot be decoded, a picture that may show
-  a value, an image that cannot be painted.
+  without OCR, a page that needs it, text that cannot be decoded, a picture
+  that may show a value; with it, a page OCR barely reads, a value drawn as
+  vector outlines (no picture to paint: the OCR check refuses); an image that
+  cannot be painted.
 * **Verified by position** (:mod:`piiscan.pdf.verify`): pdfium and pdfminer
   read the output, and no character may sit where one was removed; what stays
   is scanned again with the page model (the CLI re-scans the whole output).
@@ -49,9 +58,9 @@ from typing import Any
 import numpy as np
 import pikepdf
 
-from ...pdf import continued, document, layout, parts
+from ...pdf import continued, document, layout, ocr_seam, parts
 from ...pdf.chars import origins_and_sizes
-from ...pdf.content import Cutter, CutError, Targets
+from ...pdf.content import Cutter, CutError, Targets, _unit_box, overlapping
 from ...pdf.images import paint
 from ...pdf.verify import Leak, check_pdfium, check_pdfminer
 from ...readers import ReadError
@@ -72,6 +81,15 @@ class _Held:
     survey: Any
     remove: set[int] = field(default_factory=set)  # positions in layout.chars
     prev_state: Any = None  # the stitcher's table state before this page (for the re-scan of kept text)
+    ocr_boxes: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # page space, margin included
+
+
+@dataclass
+class _OcrPages:
+    """Pages read by OCR: what was painted on each (page index -> boxes) and the values, for the check."""
+
+    boxes: dict[int, np.ndarray] = field(default_factory=dict)
+    values: set[str] = field(default_factory=set)
 
 
 def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opts) -> None:
@@ -85,7 +103,8 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
         if len(qpdf.pages) != doc.page_count:
             raise RedactionError(f"the PDF's page tree reads as {doc.page_count} pages with pdfium and "
                                  f"{len(qpdf.pages)} with qpdf: cannot tell which page is which")
-        removed = _redact_pages(doc, qpdf, redactor, report)
+        ocr_pages = _OcrPages()
+        removed = _redact_pages(doc, qpdf, redactor, report, ocr_pages, pdf_mode)
         parts.redact(qpdf, redactor, report)
         with atomic_output(dst, src) as tmp:
             # A fresh file: no incremental update, so old revisions and unreferenced objects are gone.
@@ -96,6 +115,8 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
                 check_pdfminer(tmp, removed)
             except Leak as exc:
                 raise RedactionError(f"redacted PDF still shows text where values were removed ({exc})") from None
+            if ocr_pages.boxes:
+                _verify_ocr(tmp, ocr_pages, redactor)
             if pdf_mode == "image":
                 _rasterise(tmp)
                 report.notes.append("PDF rasterised (pdf_mode=image): no text kept")
@@ -105,17 +126,26 @@ def write(src: Path, dst: Path, redactor, report, pdf_mode: str = "text", **_opt
 
 # --- finding what to remove --------------------------------------------------------
 
-def _redact_pages(doc: document.Document, qpdf: pikepdf.Pdf, redactor, report) -> dict[int, np.ndarray]:
+def _redact_pages(doc: document.Document, qpdf: pikepdf.Pdf, redactor, report,
+                  ocr_pages: _OcrPages, pdf_mode: str = "text") -> dict[int, np.ndarray]:
     """Cut every page's findings; returns page index -> boxes of the removed characters (page space)."""
     stitch = continued.Stitcher()
     held: dict[int, _Held] = {}
     removed: dict[int, np.ndarray] = {}
     fonts: dict = {}
-    for page in iter_pages(doc):
+    for page in iter_pages(doc, ocr_seam.lazy_engine()):
         if page.unread:
-            raise RedactionError(f"{page.unread[0]} — it cannot be redacted without OCR (nothing was written)")
+            how = "by eye" if page.ocr is not None else "without OCR"
+            raise RedactionError(f"{page.unread[0]} — it cannot be redacted {how} (nothing was written)")
         n = page.layout.number
         held[n] = _Held(page.layout, page.survey, prev_state=_copy_prev(stitch.prev))
+        if page.ocr is not None:
+            held[n].ocr_boxes = _ocr_findings(page, redactor, report, ocr_pages)
+            if len(held[n].ocr_boxes) and page.survey.outline_paths and pdf_mode != "image":
+                # Glyphs drawn as vector paths cannot be cut by position like text, and a box drawn over
+                # them leaves them in the file: only a rasterised page drops them.
+                raise RedactionError(f"page {n}: values drawn as vector outlines cannot be cut out of the page; "
+                                     "use pdf_mode='image' (--pdf-mode image) to redact it (nothing was written)")
         for piece in stitch.feed(page.layout):
             _remove_findings(piece, redactor, report, held)
         _apply_ready(doc, qpdf, held, n - 1, redactor, removed, fonts)
@@ -175,41 +205,120 @@ def _findings(piece, redactor):
         yield f, cell, f.column
 
 
+def _ocr_findings(page, redactor, report, ocr_pages: _OcrPages) -> np.ndarray:
+    """What OCR read on a page, scanned as the reader's items are: the boxes to paint (points, with the
+    margin), every finding and every cell of a personal column (a misread value still shows)."""
+    from ...ocr import scan_items
+
+    read = page.ocr
+    found = scan_items(read.items, redactor.scanner)
+    hits = [f for f in found.findings if f.type in redactor.types]
+    chars = page.layout.chars
+    layer = "" if ocr_seam.layer_unreliable(chars, page.survey) else "".join(chars.text.split())
+    for f in hits:
+        v = "".join(f.value.split())
+        ocr_pages.values.add(v)
+        if v not in layer:  # counted once: the text layer's finding of the same value is reported already
+            report.add([Change(f, redactor.replacement(f), f.start)])
+    boxes = found.boxes(redactor.types)
+    if not boxes:
+        return np.zeros((0, 4))
+    m = read.margin  # as an image file is painted (piiscan.ocr.Page.margin); no further padding
+    out = np.array([(x0 - m, y0 - m, x1 + m, y1 + m) for x0, y0, x1, y1 in boxes], dtype=float)
+    ocr_pages.boxes[page.layout.number - 1] = out
+    return out
+
+
+def _verify_ocr(path: Path, ocr_pages: _OcrPages, redactor) -> None:
+    """The second reader for pages read by OCR: render each from the written file and OCR it afresh; no value
+    of the redacted types may be found there, nor any redacted value in its text."""
+    import pypdfium2
+
+    from ...ocr import scan_items
+    from ...ocr.page import OcrTable
+
+    reader = ocr_seam.ocr_engine()
+    if reader is None:
+        raise RedactionError("OCR is not available to verify the pages it read")
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        for index in sorted(ocr_pages.boxes):
+            page = doc[index]
+            try:
+                read = ocr_seam.read_page(reader, page, index + 1)
+            finally:
+                page.close()
+            left = [f for f in scan_items(read.items, redactor.scanner).findings if f.type in redactor.types]
+            if left:
+                raise RedactionError(f"page {index + 1}: {len(left)} value(s) still readable by OCR after painting "
+                                     "(nothing was written)")
+            text = []
+            for item in read.items:
+                if isinstance(item, OcrTable):
+                    text.extend(str(c) for row in item.rows for c in row if c)
+                else:
+                    text.append(item.text)
+            squeezed = "".join("".join(text).split())
+            if any(v and v in squeezed for v in ocr_pages.values):
+                raise RedactionError(f"page {index + 1}: a redacted value is still readable by OCR (nothing was written)")
+    finally:
+        doc.close()
+
+
 # --- cutting -------------------------------------------------------------------------
 
 def _apply_ready(doc, qpdf, held: dict[int, _Held], n: int, redactor, removed: dict, fonts: dict) -> None:
     """Cut page ``n`` once nothing more can be added to its removals."""
     h = held.pop(n, None)
-    if h is None or not h.remove:
+    if h is None or (not h.remove and not len(h.ocr_boxes)):
         return
     chars = h.layout.chars
     remove = set(h.remove)
-    remove |= _fragments(h, remove, redactor)
+    if remove:
+        remove |= _fragments(h, remove, redactor)
     which = np.array(sorted(remove), dtype=np.int64)
-    pdfium_page = doc.pdf[n - 1]
-    try:
-        textpage = pdfium_page.get_textpage()
+    if len(which):
+        pdfium_page = doc.pdf[n - 1]
         try:
-            origins, sizes = origins_and_sizes(textpage, chars.index[which])
+            textpage = pdfium_page.get_textpage()
+            try:
+                origins, sizes = origins_and_sizes(textpage, chars.index[which])
+            finally:
+                textpage.close()
         finally:
-            textpage.close()
-    finally:
-        pdfium_page.close()
-    boxes = chars.box[which]
-    targets = Targets(origins, boxes, sizes)
+            pdfium_page.close()
+    else:
+        origins, sizes = np.zeros((0, 2)), np.zeros(0)
+    text_boxes = chars.box[which] if len(which) else np.zeros((0, 4))
+    # OCR boxes are targets too: glyphs inside them (a searchable scan's invisible text, text whose font
+    # maps to nothing) are cut, and the pictures under them painted. They need not match a glyph.
+    ocr_boxes = h.ocr_boxes
+    centres = np.column_stack([(ocr_boxes[:, 0] + ocr_boxes[:, 2]) / 2, (ocr_boxes[:, 1] + ocr_boxes[:, 3]) / 2])
+    boxes = np.concatenate([text_boxes, ocr_boxes]) if len(ocr_boxes) else text_boxes
+    targets = Targets(np.concatenate([np.asarray(origins, dtype=float).reshape(-1, 2), centres]),
+                      boxes, np.concatenate([np.asarray(sizes, dtype=float), np.zeros(len(ocr_boxes))]))
     page = qpdf.pages[n - 1]
     cutter = Cutter(qpdf, targets, clean=lambda text: redactor.redact(text)[0], fonts=fonts)
     try:
         cutter.page(page)
-        if not targets.matched.all():
-            missing = int((~targets.matched).sum())
+        if not targets.matched[:len(which)].all():
+            missing = int((~targets.matched[:len(which)]).sum())
             raise CutError(f"{missing} character(s) to remove were not found in the content stream")
-        paint(qpdf, cutter.images, boxes)
+        paint(qpdf, cutter.images, boxes, np.concatenate([text_boxes[:, 3] - text_boxes[:, 1], np.zeros(len(ocr_boxes))])
+              if len(ocr_boxes) else None)
     except CutError as exc:
         raise RedactionError(f"page {n}: {exc}; cannot redact this page safely (nothing was written)") from None
+    # Black boxes over the removed characters, and over OCR boxes no picture lies under (values drawn as
+    # paths: with pdf_mode="image" the page is rasterised after). Not over OCR boxes on a picture: their
+    # pixels are painted in the picture itself, and boxes merged along a row would hide the ruling lines
+    # between cells (OCR would then read the table's columns as one).
+    pictures = [_unit_box(u.ctm) for u in cutter.images]
+    bare = [b for b in ocr_boxes if not any(len(overlapping(b[None, :], p)) for p in pictures)]
+    drawn = np.concatenate([text_boxes, np.array(bare).reshape(-1, 4)]) if bare else text_boxes
     paint_boxes = "".join(f"{x0 - 0.5:.2f} {y0 - 0.5:.2f} {x1 - x0 + 1:.2f} {y1 - y0 + 1:.2f} re\n"
-                          for x0, y0, x1, y1 in _merged(boxes))
-    page.contents_add(qpdf.make_stream(f"q 0 g\n{paint_boxes}f\nQ\n".encode("ascii")), prepend=False)
+                          for x0, y0, x1, y1 in _merged(drawn))
+    if paint_boxes:
+        page.contents_add(qpdf.make_stream(f"q 0 g\n{paint_boxes}f\nQ\n".encode("ascii")), prepend=False)
     if "/Thumb" in page.obj:
         del page.obj["/Thumb"]
     removed[n - 1] = boxes
