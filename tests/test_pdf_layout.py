@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from piiscan.pdf import continued, layout
@@ -62,6 +62,10 @@ def test_tables_are_pdfplumbers(edges):
     assert [sorted(t) for t in mine] == [sorted(t) for t in theirs]
 
 
+@example(edges=[(0.0, 0.0, 54.0, 0.0), (0.0, 7.0, 54.0, 7.0), (0.0, 14.0, 36.0, 14.0), (0.0, 21.0, 54.0, 21.0),
+                (0.0, 0.0, 0.0, 21.0), (9.0, 0.0, 9.0, 21.0), (18.0, 0.0, 18.0, 21.0), (27.0, 0.0, 27.0, 21.0),
+                (36.0, 0.0, 36.0, 14.0), (45.0, 0.0, 45.0, 21.0), (54.0, 0.0, 54.0, 21.0)],
+         points=[(27.0, -8.0), (60.0, -8.0)])
 @settings(max_examples=150, deadline=None)
 @given(ruled_grids(), st.lists(st.tuples(st.floats(-20, 600), st.floats(-460, 20)), min_size=1, max_size=60))
 def test_a_point_is_in_the_cell_pdfplumber_puts_it_in(edges, points):
@@ -70,9 +74,11 @@ def test_a_point_is_in_the_cell_pdfplumber_puts_it_in(edges, points):
         h = np.array([p[0] for p in points])
         v = np.array([p[1] for p in points])
         got = layout._cell_of(h, v, ordered)
-        brute = [next((i for i, c in enumerate(ordered) if c[0] <= hh < c[2] and c[1] <= vv < c[3]), -1)
-                 for hh, vv in zip(h, v)]
-        assert got.tolist() == brute
+        holding = [{i for i, c in enumerate(ordered) if c[0] <= hh < c[2] and c[1] <= vv < c[3]}
+                   for hh, vv in zip(h, v)]
+        # A missing stretch of ruling can make pdfplumber's cells overlap (a cell over two rows and a
+        # cell inside it): pdfplumber then puts the point in both, so any cell holding it is right.
+        assert [g in hold if hold else g == -1 for g, hold in zip(got.tolist(), holding)] == [True] * len(holding)
 
 
 # --- text with owners ----------------------------------------------------------------------
