@@ -174,8 +174,11 @@ def prepare_document(redactor: Redactor, src: Path) -> None:
         return
     if not per_document and _too_big_to_read_twice(Path(src)):
         return
+    # The learned stage reads each occurrence in its own context anyway and costs a pass of
+    # ~30k characters a second: the names carried over are the rules' (a label, a role, a
+    # record), unless court-name needs every name of the document in order.
     names_only = Scanner(types=[PERSON_NAME], min_confidence=redactor.scanner.min_confidence,
-                         ner=redactor.scanner.ner)
+                         ner=redactor.scanner.ner if per_document else False)
     found = [f for r in scan_file_results(Path(src), names_only) for f in r.findings]
     for mod in per_document:
         mod.begin_document([f.value for f in found], redactor.context)
