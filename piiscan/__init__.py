@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .entities import EntityType, register
+from .entities import registry as _registry
 from .files import FileResult, scan_dataframe, scan_file, scan_file_results, scan_path, scan_results
 from .finding import ENTITY_TYPES, LABELS, Finding
 from .masking import mask_value
@@ -22,6 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ColumnClass",
     "ENTITY_TYPES",
+    "EntityType",
     "LABELS",
     "FileResult",
     "Finding",
@@ -35,6 +38,7 @@ __all__ = [
     "redact_dataframe",
     "redact_file",
     "redact_text",
+    "register",
     "restore_text",
     "scan_csv_stream",
     "scan_dataframe",
@@ -57,10 +61,11 @@ def scan_text(
 ) -> list[Finding]:
     """Personal information in ``text``, sorted by position.
 
-    Scanners are cached per (types, min_confidence), so calling this in a
+    Scanners are cached per (types, min_confidence, registered types), so calling this in a
     loop does not recompile anything.
     """
-    key = (frozenset(types) if types is not None else None, min_confidence)
+    # Per set of registered types too: a type registered later is scanned for.
+    key = (frozenset(types) if types is not None else None, min_confidence, _registry.version())
     scanner = _scanners.get(key)
     if scanner is None:
         scanner = _scanners[key] = Scanner(types=types, min_confidence=min_confidence)

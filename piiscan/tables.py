@@ -41,6 +41,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import regex
 
 from . import patterns, regions
+from .entities import registry
 from .finding import (BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS,
                       PERSON_NAME, Finding)
 from .validators import resident_id
@@ -114,15 +115,28 @@ class ColumnClass:
 
 # --- headers -------------------------------------------------------------
 
-@functools.lru_cache(maxsize=1)
 def _header_data() -> tuple[dict[str, str], list[str], dict[str, str]]:
+    return _header_data_of(registry.version())
+
+
+@functools.lru_cache(maxsize=4)
+def _header_data_of(_types_version: int) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    # The built-in types' headers are in patterns/column_headers.toml (PHONE: mobile or landline, the
+    # values decide); a registered type brings its own in its spec. Read again when the types change.
     data = patterns.toml("column_headers.toml")
     words: dict[str, str] = {}
     for kind, entries in data["types"].items():
         for w in entries:
             words[normalise_header(w)] = NONE if kind == "none" else kind
+    labels = dict(data["labels"])
+    for spec in registry.specs():
+        if spec.name in data["types"] or not spec.column_headers:
+            continue
+        for w in spec.column_headers:
+            words.setdefault(normalise_header(w), spec.name)
+        labels.setdefault(spec.name, spec.column_headers[0])
     longest_first = sorted(words, key=len, reverse=True)
-    return words, longest_first, dict(data["labels"])
+    return words, longest_first, labels
 
 
 def normalise_header(header: Any) -> str:
@@ -145,12 +159,16 @@ def header_kind(header: Any) -> str | None:
     return _kind_of_normalised(normalise_header(header))
 
 
-@functools.lru_cache(maxsize=4096)
 def _kind_of_normalised(h: str) -> str | None:
-    # Headers repeat across sheets, pages and files: look each up once.
+    return _kind_of(h, registry.version())
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of(h: str, _types_version: int) -> str | None:
+    # Headers repeat across sheets, pages and files: look each up once (per set of registered types).
     if not h:
         return None
-    words, longest_first, _ = _header_data()
+    words, longest_first, _ = _header_data_of(_types_version)
     if h in words:
         return words[h]
     for w in longest_first:  # longest contained entry: 户主证件号码 -> 证件号码, not 户主

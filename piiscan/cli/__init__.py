@@ -19,6 +19,7 @@ _SUBCOMMANDS = (
     ("redact", "restore"),
     ("audit", "audit"),
     ("serve", "serve"),
+    ("types", "types"),
 )
 
 

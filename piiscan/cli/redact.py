@@ -40,7 +40,7 @@ from ..redact.keys import ENV_VAR, load_key
 from ..redact.strategies import STRATEGIES, normalise
 from ..scanner import Scanner
 from .limits_option import limit_option
-from .scan import _scanner, ner_option, ocr_option, parse_types, profile_option
+from .scan import _scanner, ner_option, ocr_option, profile_option, types_option
 
 from . import EXIT_CLEAN, EXIT_ERROR
 from . import EXIT_FOUND as EXIT_LEAK  # an output still holding personal information
@@ -56,7 +56,7 @@ def _parse_keep(_ctx, _param, values: tuple[str, ...]) -> dict[str, tuple[int, i
             raise click.BadParameter(f"{v!r}: expected TYPE=FIRST,LAST, e.g. CN_RESIDENT_ID=6,4") from None
         etype = etype.strip().upper()
         if etype not in ENTITY_TYPES:
-            raise click.BadParameter(f"unknown type {etype}")
+            raise click.BadParameter(f"unknown type {etype}; choose from {', '.join(ENTITY_TYPES)}")
         keep[etype] = (first, last)
     return keep
 
@@ -211,8 +211,7 @@ def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, reda
 @click.option("--strategy", "-s", default="mask", show_default=True, callback=_parse_strategy,
               metavar="|".join(STRATEGIES),
               help="How to replace values; per type: CN_RESIDENT_ID=encrypt,PERSON_NAME=tag (others mask).")
-@click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
-              help=f"Only redact these types ({', '.join(ENTITY_TYPES)}).")
+@types_option("Only redact these types ({types}).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, help="Redact findings at or above this confidence (default 0.5).")
 @click.option("--key-file", type=click.Path(exists=True, dir_okay=False), help=f"Secret key for pseudonymize/encrypt/fake (else ${ENV_VAR}).")
 @click.option("--keep", multiple=True, callback=_parse_keep, metavar="TYPE=FIRST,LAST",

@@ -27,6 +27,23 @@ def parse_types(_ctx: click.Context, _param: click.Parameter, value: tuple[str, 
     return types
 
 
+class TypesOption(click.Option):
+    """``--types``, whose help lists the types registered when it is shown (plugins' too)."""
+
+    def get_help_record(self, ctx: click.Context):
+        self.help = self.help_template.format(types=", ".join(ENTITY_TYPES))
+        return super().get_help_record(ctx)
+
+    def __init__(self, *args, help_template: str = "Only these types ({types}).", **kwargs):
+        self.help_template = help_template
+        super().__init__(*args, help=help_template, **kwargs)
+
+
+def types_option(help_template: str = "Only these types ({types}); `piiscan types` lists them."):
+    return click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
+                        cls=TypesOption, help_template=help_template)
+
+
 def parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
     if value is None:
         return None
@@ -79,8 +96,7 @@ def ocr_option(f):
 def scan_options(f):
     """Options shared by commands that scan (scan, check, …)."""
     for opt in reversed([
-        click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
-                     help=f"Only these types ({', '.join(ENTITY_TYPES)})."),
+        types_option(),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
                      help="Drop findings below this confidence (default 0.5)."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only scan files matching GLOB (repeatable)."),
