@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 from ..finding import ENTITY_TYPES, Finding
 from ..scanner import Scanner
 from . import strategies as _strategies
+from .changes import Change, RedactionError
 from .keys import ENV_VAR, KeyMissingError, coerce_key, load_key, require_key
 
 __all__ = [
@@ -42,25 +43,6 @@ __all__ = [
 
 #: How many times the engine re-scans its own output before giving up on a span.
 _VERIFY_ROUNDS = 3
-
-
-class RedactionError(RuntimeError):
-    """Redaction could not guarantee that nothing was left behind."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One replacement: ``finding`` (offsets into the input) became ``replacement``
-    at ``new_start`` in the output."""
-
-    finding: Finding
-    replacement: str
-    new_start: int
-    exempt: bool = False  # a fake: looks like PII on purpose
-
-    @property
-    def new_end(self) -> int:
-        return self.new_start + len(self.replacement)
 
 
 @dataclass
@@ -287,7 +269,7 @@ def redact_file(
     crash never leaves a half-written file. Writer options (e.g.
     ``pdf_mode="image"``, ``zip_limits=Limits(...)``) pass through ``opts``.
     """
-    from .writers import writer_for
+    from .stream import writer_for
 
     src_p = Path(src)
     dst_p = Path(dst) if dst is not None else None
