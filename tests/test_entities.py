@@ -225,3 +225,55 @@ def test_baseline_written_before_the_registry_still_matches(tmp_path, monkeypatc
     # Every entry of the old baseline is matched: none new, none left over.
     assert "19 baselined" in res.stderr
     assert not [v for v in doc.get("findings", []) if v.get("status") == "new"]
+
+
+# --- the re-scan of a redaction, from the API ---------------------------------------------------------
+
+def test_redact_file_verify_from_the_api(tmp_path, monkeypatch):
+    from piiscan.redact import UnverifiedRedaction
+
+    src = tmp_path / "notice.txt"
+    src.write_text("户主：张三，身份证号：11010519491231002X，联系电话：13800138000\n", encoding="utf-8")
+    report = piiscan.redact_file(src, tmp_path / "out.txt", verify=True)
+    assert report.verified and report.left == [] and report.changes >= 2
+
+    # A writer that copies its input through: the re-scan must catch it, say so masked, and remove the output.
+    from piiscan.redact.writers import text as text_writer
+
+    monkeypatch.setattr(text_writer, "write", lambda s, d, *a, **k: shutil.copyfile(s, d))
+    with pytest.raises(UnverifiedRedaction) as err:
+        piiscan.redact_file(src, tmp_path / "leak.txt", types=["CN_MOBILE"], verify=True)
+    assert "13800138000" not in str(err.value) and "138****8000" in str(err.value)
+    assert err.value.report.left_count == 1 and not err.value.report.verified
+    assert not (tmp_path / "leak.txt").exists()
+
+
+# --- one reporter for scan and check ----------------------------------------------------------------
+
+def test_scan_writes_the_reports_check_writes(tmp_path):
+    src = tmp_path / "notice.txt"
+    src.write_text("户主：张三，联系电话：13800138000\n", encoding="utf-8")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 not read")
+    runner = CliRunner()
+    res = runner.invoke(cli_main, ["scan", str(tmp_path), "--format", "sarif"])
+    assert res.exit_code == 1, res.output
+    sarif = json.loads(res.stdout)
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"CN_MOBILE", "PERSON_NAME"}
+    assert "13800138000" not in res.stdout and "138****8000" in res.stdout
+    html = runner.invoke(cli_main, ["scan", str(src), "--format", "html"])
+    assert html.exit_code == 1 and "<html" in html.stdout.lower() and "13800138000" not in html.stdout
+    assert runner.invoke(cli_main, ["scan", str(src), "--format", "sarif", "--show-values"]).exit_code == 2
+    clean = tmp_path / "clean.txt"
+    clean.write_text("补贴金额 1200 元\n", encoding="utf-8")
+    assert runner.invoke(cli_main, ["scan", str(clean), "--format", "sarif"]).exit_code == 0
+
+
+def test_check_from_the_api(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path)
+    (repo / "notice.txt").write_text("联系电话：13800138000\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    result = piiscan.check(["notice.txt"])
+    assert result.blocked and result.exit_code == 1
+    assert [v.finding.type for v in result.verdicts] == ["CN_MOBILE"]
+    assert piiscan.check(["README.md"]).exit_code == 0
