@@ -99,7 +99,7 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
     otherwise reopen alerts the team has accepted.
     """
     if version is None:
-        from .. import __version__ as version
+        from .._version import __version__ as version
     rule_list = rules()
     index = {r["id"]: i for i, r in enumerate(rule_list)}
     fp = fingerprinter(hasher)

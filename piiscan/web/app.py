@@ -40,7 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
+from .._version import __version__
 from ..entities import registry
 from ..finding import ENTITY_TYPES, LABELS
 from ..redact.strategies import STRATEGIES, get as get_strategy
