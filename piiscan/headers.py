@@ -37,13 +37,18 @@ def _header_data_of(_types_version: int) -> tuple[dict[str, str], list[str], dic
         for w in entries:
             words[normalise_header(w)] = NONE if kind == "none" else kind
     labels = dict(data["labels"])
+    exact_only = set()
     for spec in registry.specs():
         if spec.name in data["types"] or not spec.column_headers:
             continue
         for w in spec.column_headers:
-            words.setdefault(normalise_header(w), spec.name)
+            key = normalise_header(w)
+            if key not in words:
+                words[key] = spec.name
+                if key.isascii() and len(key) <= 4:  # ip, mac, qq, vin: a header of its own, not inside zip/machine
+                    exact_only.add(key)
         labels.setdefault(spec.name, spec.column_headers[0])
-    longest_first = sorted(words, key=len, reverse=True)
+    longest_first = sorted((w for w in words if w not in exact_only), key=len, reverse=True)
     return words, longest_first, labels
 
 

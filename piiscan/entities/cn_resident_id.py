@@ -40,7 +40,8 @@ SPEC = EntityType(
     name=NAME,
     label=LABEL,
     description="Chinese resident identity card number",
-    details="An 18-digit (or legacy 15-digit) resident ID (GB 11643) with a valid region, birth date and check character.",
+    details="An 18-digit (or legacy 15-digit) resident ID (GB 11643) with a valid region, birth date and check "
+            "character.",
     category=SENSITIVE,
     normal=digits_of,
     allow_form=resident_id.compact,

@@ -81,6 +81,20 @@ def mask_ends(value: str, keep: tuple[int, int], char: str = "*") -> str:
     return value[:first] + char * max(len(value) - first - last, 1) + (value[len(value) - last:] if last else "")
 
 
+def mask_alnum(value: str, keep: tuple[int, int], char: str = "*") -> str:
+    """Keep ``keep`` letters/digits at each end (at most half of them), hide the rest; separators stay.
+
+    >>> mask_alnum("E12345678", (1, 2)), mask_alnum("A123456(3)", (1, 0)), mask_alnum("粤B·12345", (2, 1))
+    ('E******78', 'A******(*)', '粤B·****5')
+    """
+    positions = [i for i, ch in enumerate(value) if ch.isalnum()]
+    first, last = keep
+    if first + last > len(positions) // 2:
+        first, last = min(first, len(positions) // 2), 0
+    hidden = set(positions[first:len(positions) - last])
+    return "".join(char if i in hidden else ch for i, ch in enumerate(value))
+
+
 def area_code(value: str) -> str:
     """A landline's area code (010, 0791 …), or "" when it cannot be told (then nothing is kept)."""
     try:

@@ -18,15 +18,26 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Iterator
 
-from . import (bank_card, cn_address, cn_landline, cn_mobile, cn_resident_id, email_address, forbidden_field,
-               person_name, under_masked)
+from . import (bank_card, cn_address, cn_birth_date, cn_disability_cert, cn_ethnicity, cn_exit_entry_permit,
+               cn_home_return_permit, cn_landline, cn_mobile, cn_passport, cn_plate, cn_religion, cn_resident_id,
+               cn_tw_compatriot_permit, cn_vin, criminal_record, disability_info, email_address, forbidden_field,
+               health_info, hk_id, imei, ip_address, mac_address, mo_id, person_name, qq_number, relief_status,
+               tw_id, under_masked, wechat_id)
 from .spec import EntityType
 
 ENTRY_POINT_GROUP = "piiscan.entities"
 
 # Order is part of the contract (reports list types in it): the built-ins first, as they always were.
 _BUILTIN = (cn_resident_id.SPEC, cn_mobile.SPEC, cn_landline.SPEC, bank_card.SPEC, email_address.SPEC,
-            cn_address.SPEC, person_name.SPEC, under_masked.SPEC, forbidden_field.SPEC)
+            cn_address.SPEC, person_name.SPEC,
+            # Added with issue 14, after the seven first types (the order reports list types in).
+            cn_disability_cert.SPEC, cn_passport.SPEC, cn_home_return_permit.SPEC, cn_tw_compatriot_permit.SPEC,
+            cn_exit_entry_permit.SPEC, hk_id.SPEC, tw_id.SPEC, mo_id.SPEC, cn_plate.SPEC, cn_vin.SPEC, imei.SPEC,
+            ip_address.SPEC, mac_address.SPEC, qq_number.SPEC, wechat_id.SPEC,
+            # Attributes of a person, from table columns (header and value), and birth dates.
+            cn_birth_date.SPEC, cn_ethnicity.SPEC, cn_religion.SPEC, health_info.SPEC, disability_info.SPEC,
+            relief_status.SPEC, criminal_record.SPEC,
+            under_masked.SPEC, forbidden_field.SPEC)
 
 _specs: dict[str, EntityType] = {s.name: s for s in _BUILTIN}
 # Detectors given to register(): an instance, or a class / factory called once per scanner.
@@ -80,6 +91,11 @@ def unregister(name: str) -> None:
         _specs.pop(name, None)
         _detectors.pop(name, None)
         _version += 1
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The types piiscan itself defines (not those registered or loaded from plugins), in order."""
+    return tuple(s.name for s in _BUILTIN)
 
 
 def version() -> int:

@@ -87,6 +87,9 @@ class EntityType:
     detector_priority: int = 100
     #: Digit-only values (IDs, phones, cards): a spreadsheet may have stored them as numbers.
     numeric: bool = False
+    #: An attribute of a person read from a column (a birth date, an ethnicity …), not an identifier:
+    #: where a disclosure profile forbids the column, the column's rule reports the cell (FORBIDDEN_FIELD).
+    attribute: bool = False
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..entities import registry
 from ..finding import ENTITY_TYPES, Finding
 from ..scanner import Scanner
 from . import strategies as _strategies
@@ -225,7 +226,8 @@ def _redactor(strategy, types, key, scanner, opts) -> Redactor:
     if scanner is not None or opts or not isinstance(strategy, str):
         return Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
     k = coerce_key(key) if key is not None else os.environ.get(ENV_VAR)
-    cache_key = (strategy, frozenset(types) if types is not None else None, k)
+    # Per set of registered types too: a type registered later is redacted.
+    cache_key = (strategy, frozenset(types) if types is not None else None, k, registry.version())
     r = _REDACTORS.get(cache_key)
     if r is None:
         if len(_REDACTORS) > 32:
