@@ -80,6 +80,8 @@ class Scanner:
         self._detectors: list[Detector] = [
             d for d in (detectors if detectors is not None else default_detectors()) if d.types & self.types
         ]
+        # Detectors that read only table cells under their header (needs_label) are skipped for prose.
+        self._prose_detectors = [d for d in self._detectors if not getattr(d, "needs_label", False)]
         self._ner = None
         if ner is not False and PERSON_NAME in self.types:
             from . import ner as ner_stage
@@ -127,7 +129,7 @@ class Scanner:
 
     def _detect(self, text: str, label: str | None) -> list[Finding]:
         found: list[Finding] = []
-        for det in self._detectors:
+        for det in self._detectors if label is not None else self._prose_detectors:
             requires = getattr(det, "requires", None)
             if requires is None or requires.search(text):
                 found.extend(det.detect(text, label))

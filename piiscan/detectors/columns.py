@@ -43,6 +43,7 @@ class ColumnValueDetector:
         self.name = name
         self.types = frozenset({etype})
         self.requires = _ANY
+        self.needs_label = True  # only a table cell under its header: the scanner skips it for prose
         self.etype = etype
         self.confidence = confidence
         self.values = frozenset(data.get("values", ()))

@@ -70,11 +70,18 @@ class ShapedDetector:
         self.headers = tuple(data.get("column_headers", ()))
         negative = tuple(data.get("negative_words", ())) + tuple(patterns.toml("context.toml")["negative"]["all"])
         self._words = _words_pattern(self.positive + negative)
+        # A type that needs a word or a header (alone is None): a text without any of its words, given
+        # without such a header, is passed over in one search instead of a pass of the shape pattern
+        # (measured: a third of the time on real prose).
+        self._needs = (regex.compile("|".join(regex.escape(w) for w in sorted(self.positive, key=len, reverse=True)),
+                                     regex.IGNORECASE) if alone is None and self.positive else None)
         self._positive = frozenset(w.lower() for w in self.positive)
         # Words that, inside a header, name the type (short ASCII ones only as the whole header: header_kind).
         self._label_words = tuple(w.lower() for w in self.headers + self.positive if not (w.isascii() and len(w) <= 4))
 
     def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
+        if self._needs is not None and not (label and self._label_names(label)) and self._needs.search(text) is None:
+            return
         for m in self.pattern.finditer(text):
             value = m.group()
             if not self.valid(value):
@@ -98,6 +105,9 @@ class ShapedDetector:
                     return None
                 if not self.adjacent or not text[hit.end():start].strip(_SEPARATORS):
                     return f"label:{hit.group()}"
-        if label and (_names_type(label, self.etype) or label_mentions(label.lower(), self._label_words)):
+        if label and self._label_names(label):
             return f"column:{label}"
         return ""
+
+    def _label_names(self, label: str) -> bool:
+        return _names_type(label, self.etype) or label_mentions(label.lower(), self._label_words)
