@@ -30,6 +30,8 @@ from ..finding import Finding
 WINDOW = 16
 _CLAUSE_END = regex.compile(r"[\n\r。；;！!？?]")
 _SEPARATORS = " \t:：为是于在"
+#: Longer than any value a word-led type matches (a 20-character number with separators).
+_LONGEST = 40
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,9 +82,7 @@ class ShapedDetector:
         self._label_words = tuple(w.lower() for w in self.headers + self.positive if not (w.isascii() and len(w) <= 4))
 
     def detect(self, text: str, label: str | None = None) -> Iterator[Finding]:
-        if self._needs is not None and not (label and self._label_names(label)) and self._needs.search(text) is None:
-            return
-        for m in self.pattern.finditer(text):
+        for m in self._candidates(text, label):
             value = m.group()
             if not self.valid(value):
                 continue
@@ -94,6 +94,25 @@ class ShapedDetector:
                               evidence=(self.evidence, why))
             elif self.alone is not None and (self.alone_if is None or self.alone_if(value)):
                 yield Finding(self.etype, m.start(), m.end(), value, self.alone, self.name, evidence=(self.evidence,))
+
+    def _candidates(self, text: str, label: str | None) -> Iterator["regex.Match[str]"]:
+        """Shape matches: over the whole text where a value may stand alone or the header names the type;
+        for a type that needs a word, only in the window after each of its words (one pass for the
+        words instead of one for the shape: a long text of other numbers costs little)."""
+        if self._needs is None or (label and self._label_names(label)):
+            yield from self.pattern.finditer(text)
+            return
+        end = len(text)
+        done = 0
+        for w in self._needs.finditer(text):
+            pos = max(w.end(), done)
+            stop = min(end, w.end() + WINDOW + _LONGEST)
+            for m in self.pattern.finditer(text, pos, stop):
+                # The window's end is not the text's: a match cut short there runs on into the next characters.
+                if m.end() == stop and stop < end and text[stop].isalnum():
+                    continue
+                yield m
+            done = stop
 
     def _context(self, text: str, start: int, label: str | None) -> str | None:
         """``label:<word>`` / ``column:<header>`` when context names the type, "" when nothing does,

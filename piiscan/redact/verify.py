@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from ..files import FileResult, _stream_findings, name_findings, scan_file_results
 from ..finding import Finding
 from . import strategies as _strategies
 
@@ -49,7 +50,6 @@ def rescan(dst: Path, redactor, report) -> Leftovers | Unverified:
 
     A big text or CSV output is scanned as it is read, and only the first findings are kept,
     so verifying a huge output never holds it, nor every value a broken redaction left."""
-    from ..files import FileResult, _stream_findings, name_findings, scan_file_results
     from .stream import streams
 
     left = Leftovers()
