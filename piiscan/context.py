@@ -82,7 +82,7 @@ def label_not_personal(label: str | None) -> bool:
     """Whether a column header names a column known not to hold personal information.
 
     备注, 编号, 日期, 经销商 … (``patterns/column_headers.toml``, kind ``none``),
-    decided as :func:`piiscan.tables.header_kind` decides it, so that 联系电话备注
+    decided as :func:`piiscan.headers.header_kind` decides it, so that 联系电话备注
     is still a phone column. Detectors that only know a value by where it
     stands (an address cell, a name cell) do not take such a cell for one;
     values that validate on their own are found there as anywhere.
@@ -92,7 +92,7 @@ def label_not_personal(label: str | None) -> bool:
     """
     if not label:
         return False
-    from .tables import NONE, header_kind  # tables knows headers; it imports nothing of the detectors
+    from .headers import NONE, header_kind
 
     return header_kind(label) == NONE
 

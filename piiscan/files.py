@@ -874,11 +874,7 @@ def scan_dataframe(df: Any, scanner: Scanner | None = None) -> tuple[list[Findin
     return scan_table(Table(rows, header=header), scanner)
 
 
-_SCANNER: Scanner | None = None
-
-
 def _default_scanner() -> Scanner:
-    global _SCANNER
-    if _SCANNER is None:
-        _SCANNER = Scanner()
-    return _SCANNER
+    from .scanner import default_scanner
+
+    return default_scanner()

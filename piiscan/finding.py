@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Callable  # noqa: F401 - Callable names the masker's type
 
+
+from .entities.registry import ENTITY_TYPES, LABELS, get as _spec_of
+
+# Names of the built-in types, kept here for the code that imports them from this module (the
+# detectors, the audit). Everything known about a type is in its spec: piiscan.entities.
 # Entity type names are part of the public contract: never rename one.
 CN_RESIDENT_ID = "CN_RESIDENT_ID"
 CN_MOBILE = "CN_MOBILE"
@@ -18,30 +23,31 @@ PERSON_NAME = "PERSON_NAME"
 UNDER_MASKED = "UNDER_MASKED"
 FORBIDDEN_FIELD = "FORBIDDEN_FIELD"
 
-ENTITY_TYPES: tuple[str, ...] = (
-    CN_RESIDENT_ID,
-    CN_MOBILE,
-    CN_LANDLINE,
-    BANK_CARD,
-    EMAIL_ADDRESS,
-    CN_ADDRESS,
-    PERSON_NAME,
-    UNDER_MASKED,
-    FORBIDDEN_FIELD,
-)
+#: ``ENTITY_TYPES`` (every registered type, in order) and ``LABELS`` (type -> Chinese label, used by
+#: reports and the ``tag`` strategy) are live views of the registry: a registered type shows up in them.
+__all__ = ["BANK_CARD", "CN_ADDRESS", "CN_LANDLINE", "CN_MOBILE", "CN_RESIDENT_ID", "EMAIL_ADDRESS", "ENTITY_TYPES",
+           "FORBIDDEN_FIELD", "Finding", "LABELS", "PERSON_NAME", "UNDER_MASKED", "display_mask", "set_location_masker"]
 
-#: Human labels, used by reports and by the ``tag`` redaction strategy.
-LABELS: dict[str, str] = {
-    CN_RESIDENT_ID: "身份证号",
-    CN_MOBILE: "手机号",
-    CN_LANDLINE: "固定电话",
-    BANK_CARD: "银行卡号",
-    EMAIL_ADDRESS: "电子邮箱",
-    CN_ADDRESS: "地址",
-    PERSON_NAME: "姓名",
-    UNDER_MASKED: "遮蔽不足",
-    FORBIDDEN_FIELD: "不得公开的字段",
-}
+
+def display_mask(etype: str, value: str) -> str:
+    """``value`` masked by its type's display mask (the default of ``piiscan redact``); a type nobody
+    registered is masked whole but its first character."""
+    try:
+        spec = _spec_of(etype)
+    except ValueError:
+        return value[:1] + "*" * max(len(value) - 1, 1)
+    return spec.mask(value, None, "*")
+
+
+# Masking the location texts of a finding (a sheet named after a phone) needs a scanner, which sits
+# above this module; piiscan.masking installs its mask_text here when imported, and importing any
+# piiscan module imports the package, which imports masking, first.
+_location_masker: "Callable[[str], str] | None" = None
+
+
+def set_location_masker(fn: "Callable[[str], str]") -> None:
+    global _location_masker
+    _location_masker = fn
 
 
 @dataclass(frozen=True)
@@ -146,21 +152,22 @@ class Finding:
 
     def to_dict(self, *, show_value: bool = False) -> dict[str, Any]:
         """A JSON-ready dict; the value, and any value in the location texts, masked unless ``show_value``."""
-        from .masking import mask_value
-
         d = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
         if "box" in d:
             d["box"] = [round(float(c), 2) for c in d["box"]]
         if "evidence" in d:
             d["evidence"] = list(d["evidence"])
-        d["value"] = self.value if show_value else mask_value(self.type, self.value)
+        d["value"] = self.value if show_value else display_mask(self.type, self.value)
         if not show_value:  # locations come from the document too: a sheet or file named after a phone
-            from .masking import LOCATION_TEXT_FIELDS, mask_text
-
+            if _location_masker is None:  # never leak for want of a masker: fail loudly
+                raise RuntimeError("piiscan.masking is not imported: location texts cannot be masked")
             for k in LOCATION_TEXT_FIELDS:
                 if isinstance(d.get(k), str):
-                    d[k] = mask_text(d[k])
+                    d[k] = _location_masker(d[k])
         return d
 
+
+#: Location fields that hold text from the document (a path, a sheet name, a header, a part name).
+LOCATION_TEXT_FIELDS = ("path", "sheet", "column", "part")
 
 _LOCATION_FIELDS = frozenset({"path", "line", "column", "page", "sheet", "row", "part", "box"})

@@ -18,22 +18,14 @@ from __future__ import annotations
 
 import functools
 
+from .finding import LOCATION_TEXT_FIELDS, display_mask, set_location_masker
+
 
 def mask_value(etype: str, value: str) -> str:
-    """``value`` masked as the default redaction would mask it."""
-    from .redact.strategies import mask
-
-    return mask.replace(etype, value, _default_context())
+    """``value`` masked as the default redaction would mask it: its type's spec's ``mask``."""
+    return display_mask(etype, value)
 
 
-@functools.lru_cache(maxsize=1)
-def _default_context():
-    from .redact.strategies import Context
-
-    return Context()
-
-
-@functools.lru_cache(maxsize=4096)
 def mask_text(text: str) -> str:
     """``text`` (a path, a sheet name, a reader's error message) with every value found in it masked.
 
@@ -50,9 +42,17 @@ def mask_text(text: str) -> str:
     """
     if not text or not any(ch.isdigit() or ch == "@" or ord(ch) > 0x2E7F for ch in text):
         return text
-    from .files import _default_scanner
+    from .entities import registry
 
-    found = _default_scanner().scan(text)
+    return _mask_text(text, registry.version())
+
+
+@functools.lru_cache(maxsize=4096)
+def _mask_text(text: str, _types_version: int) -> str:
+    # Cached per registry version: a type registered later is masked in texts seen before.
+    from .scanner import default_scanner
+
+    found = default_scanner().scan(text)
     if not found:
         return text
     parts, pos = [], 0
@@ -64,12 +64,11 @@ def mask_text(text: str) -> str:
     return "".join(parts)
 
 
-#: Location fields that hold text from the document (a path, a sheet name, a header, a part name).
-LOCATION_TEXT_FIELDS = ("path", "sheet", "column", "part")
-
-
 def mask_location(finding):
     """A copy of ``finding`` whose location texts are masked (:func:`mask_text`); the value is left as it is."""
     changes = {k: mask_text(v) for k in LOCATION_TEXT_FIELDS
                if isinstance(v := getattr(finding, k), str) and mask_text(v) != v}
     return finding.with_location(**changes) if changes else finding
+
+
+set_location_masker(mask_text)

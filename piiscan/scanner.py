@@ -18,18 +18,28 @@ import re
 from typing import Iterable, Sequence
 
 from .detectors import HAN as _HAN, Detector
-from .detectors.address import AddressDetector
-from .detectors.email import EmailDetector
-from .detectors.numbers import NumberDetector
-from .detectors.person_name import PersonNameDetector
-from .finding import ENTITY_TYPES, PERSON_NAME, Finding
+from .entities import registry
+from .finding import PERSON_NAME, Finding
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 
 
 def default_detectors() -> list:
-    """The built-in detectors, in priority order (earlier wins a tie)."""
-    return [EmailDetector(), NumberDetector(), AddressDetector(), PersonNameDetector()]
+    """The detectors of the registered types, in priority order (earlier wins a tie): the built-in
+    e-mail, number, address and name detectors, then those registered with :func:`piiscan.register`."""
+    return [make() for make in registry.detector_factories()]
+
+
+_DEFAULT: "tuple[int, Scanner] | None" = None
+
+
+def default_scanner() -> "Scanner":
+    """A scanner of every registered type, built once (again after a type is registered)."""
+    global _DEFAULT
+    version = registry.version()
+    if _DEFAULT is None or _DEFAULT[0] != version:
+        _DEFAULT = (version, Scanner())
+    return _DEFAULT[1]
 
 
 class Scanner:
@@ -51,14 +61,27 @@ class Scanner:
         detectors: Sequence | None = None,
         ner: bool | None = None,
     ) -> None:
-        self.types = frozenset(types) if types is not None else frozenset(ENTITY_TYPES)
-        unknown = self.types - set(ENTITY_TYPES)
+        known = registry.names()
+        self.types = frozenset(types) if types is not None else frozenset(known)
+        unknown = self.types - set(known)
         if unknown:
-            raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(ENTITY_TYPES)}")
+            raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(known)} "
+                             "(a new type is registered with piiscan.register)")
         self.min_confidence = DEFAULT_MIN_CONFIDENCE if min_confidence is None else float(min_confidence)
+        if detectors is not None:
+            # A detector given explicitly must report registered types: otherwise its findings would
+            # be dropped without a word (what Scanner(detectors=[MyPlate()]) used to do).
+            for d in detectors:
+                strangers = frozenset(d.types) - set(known)
+                if strangers:
+                    raise ValueError(f"detector {getattr(d, 'name', type(d).__name__)!r} reports unregistered "
+                                     f"type(s) {', '.join(sorted(strangers))}: register them first "
+                                     "(piiscan.register(EntityType(...)))")
         self._detectors: list[Detector] = [
             d for d in (detectors if detectors is not None else default_detectors()) if d.types & self.types
         ]
+        # Detectors that read only table cells under their header (needs_label) are skipped for prose.
+        self._prose_detectors = [d for d in self._detectors if not getattr(d, "needs_label", False)]
         self._ner = None
         if ner is not False and PERSON_NAME in self.types:
             from . import ner as ner_stage
@@ -99,7 +122,7 @@ class Scanner:
 
     def _detect(self, text: str, label: str | None) -> list[Finding]:
         found: list[Finding] = []
-        for det in self._detectors:
+        for det in self._detectors if label is not None else self._prose_detectors:
             requires = getattr(det, "requires", None)
             if requires is None or requires.search(text):
                 found.extend(det.detect(text, label))

@@ -177,7 +177,7 @@ def scan_csv_stream(path: str | os.PathLike, scanner: Scanner | None = None) -> 
 
 
 def _default_scanner() -> Scanner:
-    from .files import _default_scanner as default
+    from .scanner import default_scanner
 
-    return default()
+    return default_scanner()
 

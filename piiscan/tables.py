@@ -40,13 +40,12 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 
-from . import patterns, regions
-from .finding import (BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS,
-                      PERSON_NAME, Finding)
+from . import regions
+from .headers import (_WRAP, NONE, PHONE, _header_data, _kind_types, canonical_label,  # noqa: F401 - re-exported
+                      header_kind, normalise_header)
+from .finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS, Finding
 from .validators import resident_id
 
-PHONE = "PHONE"  # a header kind: mobile or landline, the values decide
-NONE = "none"  # a header kind: known not to hold personal information
 
 #: Detector name (and confidence) for numeric cells that lost digits.
 LOST_DIGITS = "numeric_cell_lost_digits"
@@ -67,9 +66,6 @@ NOT_PERSONAL_PENALTY = 0.3
 # Evidence that a finding stands on its own (see ``Finding.evidence``).
 _VALIDATES = frozenset({"checksum", "luhn", "segment", "area-code"})
 
-# A line break inside a cell, with the blanks around it: a wrapped value (身份证\n号码).
-_WRAP = regex.compile(r"\s*\n\s*")
-_NORMALISE = regex.compile(r"[\s\u3000:：*＊()（）\[\]【】<>《》\"'“”‘’/、,，.。_\-]+|（?(?:必填|选填)）?")
 
 
 @dataclass
@@ -112,64 +108,7 @@ class ColumnClass:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "chance"}
 
 
-# --- headers -------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _header_data() -> tuple[dict[str, str], list[str], dict[str, str]]:
-    data = patterns.toml("column_headers.toml")
-    words: dict[str, str] = {}
-    for kind, entries in data["types"].items():
-        for w in entries:
-            words[normalise_header(w)] = NONE if kind == "none" else kind
-    longest_first = sorted(words, key=len, reverse=True)
-    return words, longest_first, dict(data["labels"])
-
-
-def normalise_header(header: Any) -> str:
-    """Header text without spaces, brackets, punctuation or 必填 notes, lower-cased.
-
-    >>> normalise_header(' 身份证号码\\n（必填） ')
-    '身份证号码'
-    """
-    return _NORMALISE.sub("", str(header or "")).lower()
-
-
-def header_kind(header: Any) -> str | None:
-    """An entity type, ``"PHONE"``, ``"none"`` (non-personal) or None (unknown) for a header.
-
-    >>> header_kind('户主姓名'), header_kind('联系电话'), header_kind('补贴金额（元）'), header_kind('机具')
-    ('PERSON_NAME', 'PHONE', 'none', None)
-    >>> header_kind('户主证件号码')
-    'CN_RESIDENT_ID'
-    """
-    return _kind_of_normalised(normalise_header(header))
-
-
-@functools.lru_cache(maxsize=4096)
-def _kind_of_normalised(h: str) -> str | None:
-    # Headers repeat across sheets, pages and files: look each up once.
-    if not h:
-        return None
-    words, longest_first, _ = _header_data()
-    if h in words:
-        return words[h]
-    for w in longest_first:  # longest contained entry: 户主证件号码 -> 证件号码, not 户主
-        if w in h:
-            return words[w]
-    return None
-
-
-def _kind_types(kind: str | None) -> frozenset[str]:
-    if kind == PHONE:
-        return frozenset({CN_MOBILE, CN_LANDLINE})
-    if kind in (None, NONE):
-        return frozenset()
-    return frozenset({kind})
-
-
-def canonical_label(kind: str) -> str:
-    return _header_data()[2].get(kind, "")
-
+# --- headers: piiscan.headers (below the detectors, which read a cell's header as context) ------------
 
 def find_header_row(rows: Sequence[Sequence[Any]], look: int = 10) -> int | None:
     """Index of the header row among the first ``look`` non-blank rows, or None.

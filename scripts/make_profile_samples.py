@@ -129,6 +129,7 @@ def student_aid(out: Path, rng: random.Random, plan: Plan) -> None:
         plan.found(rel, "CN_RESIDENT_ID", birth)
         plan.found(rel, "CN_MOBILE", phone)
         plan.found(rel, "BANK_CARD", account)
+        plan.found(rel, "CN_BIRTH_DATE", dob)  # a birth date under its column (issue 14)
     write_csv(folder / "国家助学金公示名单.csv", rows)
     n = len(rows) - 1
     for rule in ("column:birth-date", "CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD"):
@@ -150,6 +151,7 @@ def student_aid(out: Path, rng: random.Random, plan: Plan) -> None:
         birth = synth.resident_id_number(rng, region="361025")
         ws.append([i, who, "乐安县第二中学", "高二", f"{i % 2 + 1}班", f"{birth[6:10]}年{birth[10:12]}月"])
         plan.found(rel, "PERSON_NAME", who)
+        plan.found(rel, "CN_BIRTH_DATE", f"{birth[6:10]}年{birth[10:12]}月")
     wb.save(folder / "助学金名单（出生年月）.xlsx")
     plan.violates(rel, "student-aid", "column:birth-date", 6)
 

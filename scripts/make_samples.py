@@ -7,6 +7,11 @@ phones in 2020 — in every format piiscan reads, plus a clean document.
 ``samples/planted.json`` lists what each sample plants so tests can check that
 all of it is found and nothing else.
 
+``registrations.csv`` / ``registrations.txt``: a registration list of people
+from Hong Kong, Macao and Taiwan and abroad, with their documents, vehicles
+and devices — the identifiers piiscan knows since the entity registry (issue
+14), as a table and as running text (``planted.json``, key ``registrations``).
+
     python3 scripts/make_samples.py [--out samples] [--rows 30]
 """
 from __future__ import annotations
@@ -247,6 +252,71 @@ def write_clean(out: Path) -> None:
     wb.save(out / "clean_machinery.xlsx")
 
 
+# Registration list: header -> entity type (the table), and how the text version labels each value.
+REG_COLUMNS = {
+    "姓名": "PERSON_NAME", "护照号码": "CN_PASSPORT", "回乡证号": "CN_HOME_RETURN_PERMIT",
+    "台胞证号码": "CN_TW_COMPATRIOT_PERMIT", "往来港澳通行证号码": "CN_EXIT_ENTRY_PERMIT",
+    "香港身份证号码": "HK_ID", "台湾身份证号码": "TW_ID", "澳门身份证": "MO_ID", "残疾人证号": "CN_DISABILITY_CERT",
+    "车牌号码": "CN_PLATE", "车架号": "CN_VIN", "IMEI": "IMEI", "登录IP": "IP_ADDRESS", "MAC地址": "MAC_ADDRESS",
+    "QQ号": "QQ_NUMBER", "微信号": "WECHAT_ID",
+}
+REG_HEADER = ["序号", *REG_COLUMNS, "登记日期"]
+REG_TITLE = "2021年第二季度来访人员及车辆登记表"
+
+
+def registrations(rng: random.Random, n: int) -> list[dict]:
+    """Records with one value of each identifier type (all invented; check characters valid)."""
+    out = []
+    for i in range(1, n + 1):
+        digits = lambda k: "".join(str(rng.randrange(10)) for _ in range(k))  # noqa: E731
+        macau = f"{rng.choice('157')}{digits(6)}"
+        out.append({
+            "序号": i,
+            "姓名": synth.person_name(rng),
+            "护照号码": synth.passport_number(rng),
+            "回乡证号": rng.choice("HM") + digits(8),
+            "台胞证号码": digits(8),
+            "往来港澳通行证号码": "C" + digits(8),
+            "香港身份证号码": _bracketed(synth.hk_id_number(rng)),
+            "台湾身份证号码": synth.tw_id_number(rng),
+            "澳门身份证": f"{macau}({rng.randrange(10)})",
+            "残疾人证号": synth.disability_cert_number(rng),
+            "车牌号码": synth.plate_number(rng),
+            "车架号": synth.vin_number(rng),
+            "IMEI": synth.imei_number(rng),
+            "登录IP": f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+            "MAC地址": ":".join(f"{rng.randrange(256):02X}" for _ in range(6)),
+            "QQ号": str(rng.randrange(10**7, 10**10)),
+            "微信号": "wx_" + "".join(rng.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(6)) + digits(2),
+            "登记日期": (datetime.date(2021, 4, 1) + datetime.timedelta(days=rng.randrange(90))).isoformat(),
+        })
+    return out
+
+
+def _bracketed(hkid: str) -> str:
+    return f"{hkid[:-1]}({hkid[-1]})"
+
+
+def write_registrations(out: Path, regs: list[dict]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(REG_HEADER)
+    w.writerows([[r[h] for h in REG_HEADER] for r in regs])
+    (out / "registrations.csv").write_bytes(buf.getvalue().encode("utf-8-sig"))
+    lines = [REG_TITLE, ""]
+    for r in regs:
+        lines.append("；".join(f"{h}：{r[h]}" for h in REG_HEADER) + "。")
+    (out / "registrations.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def planted_registrations(regs: list[dict]) -> dict:
+    by_type: dict[str, list[str]] = {}
+    for r in regs:
+        for col, t in REG_COLUMNS.items():
+            by_type.setdefault(t, []).append(str(r[col]))
+    return by_type
+
+
 def planted(recs: list[dict], who: dict) -> dict:
     by_type: dict[str, list[str]] = {}
     for r in recs:
@@ -296,12 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     write_docx(out / "notice.docx", recs, who)
     write_html(out / "notice.html", recs, who, backup)
     write_clean(out)
+    # Drawn after everything above, so the notices' values stay what they were.
+    regs = registrations(rng, 8)
+    write_registrations(out, regs)
     with zipfile.ZipFile(out / "notices.zip", "w", zipfile.ZIP_DEFLATED) as z:
         for name in ("notice_gbk.csv", "notice.docx", "clean_policy.txt"):
             z.write(out / name, f"2020/{name}")
     info = planted(recs, who)
     info["lost_digit_ids"] = lost
     info["html_comment"] = {"mobile": backup}  # notice.html only
+    info["registrations"] = planted_registrations(regs)  # registrations.csv and .txt
     (out / "planted.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     # The answer key lists every planted value: `piiscan scan samples/` must not report it.
     (out / ".piiscanignore").write_text("# the answer key, not a sample\nplanted.json\n", encoding="utf-8")

@@ -285,8 +285,8 @@ def test_staged_pathspec_folder_gives_the_folder_relative_form(tmp_path, rng, mo
 
 def test_check_uses_the_shared_core_count(monkeypatch):
     from piiscan import files
-    from piiscan.cli import check as check_mod
+    from piiscan.gate import run as gate_run
 
-    assert check_mod.available_cores is files.available_cores
-    monkeypatch.setattr(check_mod, "available_cores", lambda: 3)
-    assert check_mod._jobs(None) == 3 and check_mod._jobs(2) == 2
+    assert gate_run.available_cores is files.available_cores
+    monkeypatch.setattr(gate_run, "available_cores", lambda: 3)
+    assert gate_run.jobs_or_cores(None) == 3 and gate_run.jobs_or_cores(2) == 2

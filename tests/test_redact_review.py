@@ -79,6 +79,7 @@ import pytest
 from click.testing import CliRunner
 
 from piiscan.cli import redact as redact_cli
+from piiscan.redact import verify as verify_mod
 from piiscan.files import FileResult
 from piiscan.readers.archive import Limits
 
@@ -117,13 +118,13 @@ def test_zip_nested_too_deep_refused(tmp_path):
 
 def test_zip_member_error_in_rescan_is_a_failure_and_the_output_is_removed(tmp_path, monkeypatch):
     src = _zip(tmp_path / "a.zip", {"a.txt": "手机 13800138000".encode(), "b.txt": b"fine"})
-    real = redact_cli.scan_file_results
+    real = verify_mod.scan_file_results
 
     def scan(path, scanner, *a, **k):
         results = real(path, scanner, *a, **k)
         return results[:1] + [FileResult(f"{path}!b.txt", error="corrupt zip member: test")]
 
-    monkeypatch.setattr(redact_cli, "scan_file_results", scan)
+    monkeypatch.setattr(verify_mod, "scan_file_results", scan)  # the re-scan: piiscan.redact.verify
     out = tmp_path / "out"
     res = CliRunner().invoke(redact_cli.redact, [str(src), "--out", str(out)])
     assert res.exit_code == redact_cli.EXIT_ERROR, res.output
@@ -134,7 +135,7 @@ def test_zip_member_error_in_rescan_is_a_failure_and_the_output_is_removed(tmp_p
 def test_rescan_error_removes_the_output(tmp_path, monkeypatch):
     src = tmp_path / "a.txt"
     src.write_text("手机 13800138000", encoding="utf-8")
-    monkeypatch.setattr(redact_cli, "scan_file_results",
+    monkeypatch.setattr(verify_mod, "scan_file_results",
                         lambda path, scanner, *a, **k: [FileResult(str(path), error="I/O error")])
     out = tmp_path / "out"
     res = CliRunner().invoke(redact_cli.redact, [str(src), "--out", str(out)])

@@ -57,6 +57,15 @@ def test_every_planted_value_and_nothing_else(results, planted, name):
     assert dict(got) == expected
 
 
+@pytest.mark.parametrize("name", ["registrations.csv", "registrations.txt"])
+def test_registration_list_holds_every_new_identifier_and_nothing_else(results, planted, name):
+    """The identifiers of the entity registry (issue 14): each planted value found as its type, as a table
+    column and in running text, and nothing else."""
+    r = results[name]
+    assert r.error is None and r.skipped is None
+    assert dict(by_type(r.findings)) == {t: set(v) for t, v in planted["registrations"].items()}
+
+
 def test_clean_documents_and_answer_key_report_nothing(results):
     for name in ("clean_policy.txt", "clean_machinery.xlsx", "notices.zip!2020/clean_policy.txt"):
         assert results[name].findings == []
@@ -74,7 +83,7 @@ def test_profile_samples_hold_exactly_their_planted_values(results):
         assert r.error is None and r.skipped is None
         assert {t: sorted(v) for t, v in by_type(r.findings).items()} == types, rel
     known = set(NOTICES) | {"clean_policy.txt", "clean_machinery.xlsx", "notices.zip!2020/clean_policy.txt",
-                            "README.md"}
+                            "README.md", "registrations.csv", "registrations.txt"}
     assert {name for name in results if not name.startswith(("profiles/", "scans/"))} <= known
 
 # --- samples/scans: scanned and photographed notices (scripts/make_scans.py) -----------------------------

@@ -161,7 +161,7 @@ th{background:#f6f8fa}td.n{text-align:right}code{font-family:ui-monospace,monosp
 
 def to_html(report: AuditReport) -> str:
     """The report as one self-contained HTML page (no scripts, nothing external); everything escaped."""
-    from .. import __version__
+    from .._version import __version__
 
     p = report.profile
     s = describe(report)

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from .. import __version__
+from .._version import __version__
 
 #: Exit codes scripts can trust.
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -19,6 +19,7 @@ _SUBCOMMANDS = (
     ("redact", "restore"),
     ("audit", "audit"),
     ("serve", "serve"),
+    ("types", "types"),
 )
 
 

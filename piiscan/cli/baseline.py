@@ -13,7 +13,7 @@ from ..masking import mask_text
 from ..gate.git import GitError, repo_root
 from ..gate.policy import BASELINED, BLOCKING, WARNING, collect, evaluate
 from .. import limits
-from .check import _jobs, baseline_location, prepare_config
+from ..gate.run import baseline_location, jobs_or_cores, prepare_config
 from .limits_option import resolve as resolve_limits
 from .scan import EXIT_ERROR, scan_options
 
@@ -60,7 +60,7 @@ def create(paths, types, min_confidence, include, exclude, max_file_size, follow
             hasher = Hasher.new(secret)
         with limits.using(resolve_limits(config.limits)):
             scanned = collect(config, root=root or Path.cwd(), paths=list(paths) or ["."],
-                              follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
+                              follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=jobs_or_cores(jobs))
         result = evaluate(scanned, config, None, root)
     except (ConfigError, BaselineError, GitError) as exc:
         click.echo(f"piiscan baseline: error: {exc}", err=True)

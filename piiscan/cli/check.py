@@ -1,93 +1,25 @@
 """``piiscan check``: the release gate. Exit 0 nothing blocks, 1 something blocks, 2 errors."""
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
-from pathlib import Path
-from typing import Any
 
 import click
 
-from .. import limits
 from ..finding import LABELS
-from ..gate import baseline as baseline_mod
+from .. import report as report_mod
 from ..atomic import write_text_atomic
-from ..gate.baseline import Baseline, BaselineError, Hasher
-from ..gate.config import ConfigError, GateConfig, load_config
-from ..gate.git import GitError, repo_root
-from ..gate.policy import ALLOWED, BASELINED, BLOCKING, WARNING, GateResult, collect, evaluate
+from ..gate.baseline import BaselineError, Hasher
+from ..gate.config import ConfigError
+from ..gate.git import GitError
+from ..gate.run import GateUsageError, baseline_location, prepare_config, run_gate  # noqa: F401 - re-exported
+from ..gate.policy import BLOCKING, WARNING, GateResult
 from ..masking import mask_location, mask_text, mask_value
-from ..files import available_cores
 from ..ner import NotInstalled
 from .limits_option import resolve as resolve_limits
 from .scan import EXIT_ERROR, ner_option, ocr_option, profile_option, scan_options, where
 
 FORMATS = ["table", "json", "jsonl", "sarif", "html"]
-
-
-class GateUsageError(Exception):
-    """Bad configuration, baseline or git state: exit 2 with a one-line reason."""
-
-
-def _jobs(jobs: int | None) -> int:
-    """``--jobs``, else the cores this process may use (the same default as ``piiscan scan``)."""
-    return jobs or available_cores()
-
-
-def prepare_config(config_path: str | None, root: Path | None, *, types=None, min_confidence=None,
-                   include=(), exclude=(), ner: bool | None = None) -> GateConfig:
-    """The config file's policy with command-line options on top (the command line wins)."""
-    config = load_config(config_path, start=Path.cwd(), stop=root)
-    if ner is not None:
-        config.ner = ner
-    if types:
-        config.types = list(types)
-    if min_confidence is not None:
-        config.min_confidence = min_confidence
-    config.include = [*config.include, *include]
-    # The baseline holds hex digests, not documents: never scan it.
-    config.exclude = [*config.exclude, *exclude, Path(config.baseline).as_posix()]
-    return config
-
-
-def baseline_location(config: GateConfig, root: Path | None) -> Path:
-    """Where the repository's baseline lives: relative to the repository root (else the config's folder)."""
-    p = Path(config.baseline)
-    if p.is_absolute():
-        return p
-    base = root or (config.source.parent if config.source else Path.cwd())
-    return base / p
-
-
-def run_gate(paths, *, staged: bool, since: str | None, config_path: str | None, baseline_path: str | None,
-             no_baseline: bool, types=None, min_confidence=None, include=(), exclude=(), max_file_size=None,
-             follow_symlinks: bool = False, jobs: int | None = None,
-             profile=None, ner: bool | None = None) -> tuple[GateResult, Baseline | None]:
-    """The whole gate as a function, for tests and for other front ends."""
-    if staged and since:
-        raise GateUsageError("--staged and --since cannot be combined")
-    root = repo_root(Path.cwd())
-    config = prepare_config(config_path, root, types=types, min_confidence=min_confidence,
-                            include=include, exclude=exclude, ner=ner)
-    if profile is not None:  # --profile wins over [tool.piiscan] profile
-        config.profile = profile
-    baseline: Baseline | None = None
-    if not no_baseline:
-        if baseline_path:
-            if not Path(baseline_path).is_file():
-                raise GateUsageError(f"baseline not found: {baseline_path}")
-            baseline = Baseline.load(Path(baseline_path))
-        elif baseline_location(config, root).is_file():
-            baseline = Baseline.load(baseline_location(config, root))
-    if not (staged or since):
-        missing = [p for p in paths if not Path(p).exists()]
-        if missing:
-            raise GateUsageError(f"no such file or folder: {', '.join(missing)}")
-    with limits.using(resolve_limits(config.limits)):
-        scanned = collect(config, root=root or Path.cwd(), paths=list(paths), staged=staged, since=since,
-                          follow_symlinks=follow_symlinks, max_file_size=max_file_size, jobs=_jobs(jobs))
-    return evaluate(scanned, config, baseline, root, ignored=scanned.ignored), baseline
 
 
 @click.command()
@@ -126,11 +58,11 @@ def check(paths, types, min_confidence, include, exclude, max_file_size, follow_
             paths or (["."] if not (staged or since) else []), staged=staged, since=since, config_path=config_path,
             baseline_path=baseline_path, no_baseline=no_baseline, types=types, min_confidence=min_confidence,
             include=include, exclude=exclude, max_file_size=max_file_size, follow_symlinks=follow_symlinks,
-            jobs=jobs, profile=profile, ner=ner)
+            jobs=jobs, profile=profile, ner=ner, resolve_limits=resolve_limits)
     except (GateUsageError, ConfigError, BaselineError, GitError, NotInstalled) as exc:
         click.echo(f"piiscan check: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    report = render(result, fmt, hasher=_report_hasher(baseline))
+    report = render(result, fmt, hasher=report_mod.fingerprint_hasher(baseline))
     if output:
         # Atomic: a CI step uploading the SARIF never sees half a report.
         try:
@@ -144,59 +76,11 @@ def check(paths, types, min_confidence, include, exclude, max_file_size, follow_
     sys.exit(result.exit_code)
 
 
-def _report_hasher(baseline: Baseline | None) -> Hasher | None:
-    # Fingerprints must be stable across runs and never an unkeyed hash of a value.
-    if baseline is not None:
-        return baseline.hasher
-    try:
-        secret = baseline_mod.load_secret()
-    except BaselineError:
-        return None
-    return Hasher("", secret) if secret else None
-
-
-def verdict_record(v) -> dict[str, Any]:
-    d = v.finding.to_dict(show_value=False)
-    d["status"] = v.status
-    if v.reason:
-        d["reason"] = v.reason
-    return d
-
-
 def render(result: GateResult, fmt: str, *, hasher: Hasher | None = None) -> str:
-    """The report in ``fmt``; always masked."""
-    if fmt == "sarif":
-        from ..report.sarif import to_sarif
-
-        return json.dumps(to_sarif(result, hasher=hasher), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "html":
-        from ..report.html import to_html
-
-        return to_html(result)
-    if fmt == "json":
-        doc = {
-            "blocked": result.blocked,
-            "exit_code": result.exit_code,
-            "findings": [verdict_record(v) for v in result.verdicts],
-            "errors": [{"path": mask_text(r.path), "error": r.error} for r in result.files if r.error],
-            "unread": [{"path": mask_text(r.path), "unread": u} for r in result.unread for u in r.unread],
-            "skipped": [{"path": mask_text(r.path), "reason": r.skipped, "kind": r.skip_kind,
-                         **({"fails_gate": True} if r.unchecked and not result.accept_unsupported else {})}
-                        for r in result.files if r.skipped],
-            "baseline": result.baseline,
-            "summary": result.counts(),
-        }
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "jsonl":
-        lines = [json.dumps(verdict_record(v), ensure_ascii=False) for v in result.verdicts]
-        lines += [json.dumps({"path": mask_text(r.path), "error": r.error}, ensure_ascii=False) for r in result.errors]
-        lines += [json.dumps({"path": mask_text(r.path), "unread": u}, ensure_ascii=False)
-                  for r in result.unread for u in r.unread]
-        if not result.accept_unsupported:
-            lines += [json.dumps({"path": mask_text(r.path), "unchecked": r.skipped}, ensure_ascii=False)
-                      for r in result.unchecked]
-        return "".join(line + "\n" for line in lines)
-    return _table(result)
+    """The report in ``fmt``; always masked. ``table`` is for terminals; the rest: :func:`piiscan.report.render`."""
+    if fmt == "table":
+        return _table(result)
+    return report_mod.render(result, fmt, hasher=hasher)
 
 
 def _table(result: GateResult) -> str:

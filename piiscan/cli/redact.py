@@ -30,17 +30,18 @@ import click
 
 from .. import limits as _limits
 from ..atomic import remove_stale
-from ..files import SkippedPath, iter_files, scan_file_results
+from ..files import SkippedPath, iter_files
 from ..finding import ENTITY_TYPES
 from ..masking import mask_text, mask_value
 from ..readers import ReadError, registry
-from ..redact import FileReport, KeyMissingError, RedactionError, Redactor, redact_file
+from ..redact import KeyMissingError, RedactionError, Redactor, redact_file
 from ..redact.filenames import redact_name, redact_path
 from ..redact.keys import ENV_VAR, load_key
-from ..redact.strategies import STRATEGIES, normalise
+from ..redact.strategies import STRATEGIES
+from ..redact.verify import Unverified, rescan
 from ..scanner import Scanner
 from .limits_option import limit_option
-from .scan import _scanner, ner_option, ocr_option, parse_types, profile_option
+from .scan import _scanner, ner_option, ocr_option, profile_option, types_option
 
 from . import EXIT_CLEAN, EXIT_ERROR
 from . import EXIT_FOUND as EXIT_LEAK  # an output still holding personal information
@@ -56,7 +57,7 @@ def _parse_keep(_ctx, _param, values: tuple[str, ...]) -> dict[str, tuple[int, i
             raise click.BadParameter(f"{v!r}: expected TYPE=FIRST,LAST, e.g. CN_RESIDENT_ID=6,4") from None
         etype = etype.strip().upper()
         if etype not in ENTITY_TYPES:
-            raise click.BadParameter(f"unknown type {etype}")
+            raise click.BadParameter(f"unknown type {etype}; choose from {', '.join(ENTITY_TYPES)}")
         keep[etype] = (first, last)
     return keep
 
@@ -197,7 +198,7 @@ def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, reda
 
     prepare_document(redactor, src)  # court-name: the names of this document, in order
     report = redact_file(src, dst, redactor=redactor, in_place=in_place, pdf_mode=pdf_mode)
-    left = _rescan(dst, redactor, report)
+    left = rescan(dst, redactor, report)
     if not isinstance(left, Unverified) and getattr(redactor, "profile", None) is not None:
         for f in leftovers(redactor, dst):  # cells of forbidden columns a writer could not remove (PDF)
             left.add(f)
@@ -211,8 +212,7 @@ def _redact_and_verify(src: Path, dst: Path, in_place: bool, pdf_mode: str, reda
 @click.option("--strategy", "-s", default="mask", show_default=True, callback=_parse_strategy,
               metavar="|".join(STRATEGIES),
               help="How to replace values; per type: CN_RESIDENT_ID=encrypt,PERSON_NAME=tag (others mask).")
-@click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
-              help=f"Only redact these types ({', '.join(ENTITY_TYPES)}).")
+@types_option("Only redact these types ({types}).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, help="Redact findings at or above this confidence (default 0.5).")
 @click.option("--key-file", type=click.Path(exists=True, dir_okay=False), help=f"Secret key for pseudonymize/encrypt/fake (else ${ENV_VAR}).")
 @click.option("--keep", multiple=True, callback=_parse_keep, metavar="TYPE=FIRST,LAST",
@@ -338,68 +338,6 @@ def _safe(exc: BaseException) -> str:
     """Exception text is ours or a library's, and may quote the document: masked, first line, capped."""
     text = str(exc).strip()
     return mask_text(text.splitlines()[0][:300]) if text else ""
-
-
-#: At most this many findings left in an output are kept to show (the rest are counted).
-_LEFT_SHOWN = 10
-
-
-class _Left(list):
-    """Findings left in an output: the first few (the list), and how many there were in all."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def add(self, finding) -> None:
-        self.count += 1
-        if len(self) < _LEFT_SHOWN:
-            self.append(finding)
-
-
-class Unverified(str):
-    """Why an output could not be verified: a part of it (a zip member, an image page, a picture
-    without OCR) could not be read back or was not scanned. Unverified is not clean."""
-
-
-def _why(result) -> Unverified | None:
-    if result.error:
-        return Unverified(f"cannot be read back ({result.error})")
-    if result.skipped:
-        return Unverified(f"not scanned ({result.skipped})")
-    if result.unread:
-        return Unverified(f"{len(result.unread)} part(s) not read: {result.unread[0]}")
-    return None
-
-
-def _rescan(dst: Path, redactor: Redactor, report: FileReport):
-    """Findings left in ``dst`` (fakes the run wrote are expected), or :class:`Unverified` if any
-    part of it could not be read or was not scanned.
-
-    A big text or CSV output is scanned as it is read, and only the first findings are kept,
-    so verifying a huge output never holds it, nor every value a broken redaction left."""
-    from ..redact.stream import streams
-
-    left = _Left()
-
-    def keep(findings) -> None:
-        for f in findings:
-            if f.type in redactor.types and normalise(f.type, f.value) not in report.exempt_values:
-                left.add(f)
-
-    if streams(dst):
-        from ..files import FileResult, _stream_findings, name_findings
-
-        result = FileResult(str(dst))
-        keep(name_findings(dst.name, redactor.scanner, str(dst)))
-        keep(_stream_findings(dst, redactor.scanner, result))  # the file is read here, as it is scanned
-        return _why(result) or left
-    for result in scan_file_results(dst, redactor.scanner):
-        why = _why(result)
-        if why:
-            return why
-        keep(result.findings)
-    return left
 
 
 @click.command()

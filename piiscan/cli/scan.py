@@ -27,6 +27,23 @@ def parse_types(_ctx: click.Context, _param: click.Parameter, value: tuple[str, 
     return types
 
 
+class TypesOption(click.Option):
+    """``--types``, whose help lists the types registered when it is shown (plugins' too)."""
+
+    def get_help_record(self, ctx: click.Context):
+        self.help = self.help_template.format(types=", ".join(ENTITY_TYPES))
+        return super().get_help_record(ctx)
+
+    def __init__(self, *args, help_template: str = "Only these types ({types}).", **kwargs):
+        self.help_template = help_template
+        super().__init__(*args, help=help_template, **kwargs)
+
+
+def types_option(help_template: str = "Only these types ({types}); `piiscan types` lists them."):
+    return click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
+                        cls=TypesOption, help_template=help_template)
+
+
 def parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
     if value is None:
         return None
@@ -79,8 +96,7 @@ def ocr_option(f):
 def scan_options(f):
     """Options shared by commands that scan (scan, check, …)."""
     for opt in reversed([
-        click.option("--types", "-t", multiple=True, callback=parse_types, metavar="TYPE[,TYPE]",
-                     help=f"Only these types ({', '.join(ENTITY_TYPES)})."),
+        types_option(),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
                      help="Drop findings below this confidence (default 0.5)."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only scan files matching GLOB (repeatable)."),
@@ -107,8 +123,9 @@ def ner_option(f):
 @scan_options
 @ocr_option
 @ner_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "sarif", "html"]), default="table",
+              show_default=True, help="Output format; sarif and html are the reports `piiscan check` writes "
+                                      "(always masked).")
 @click.option("--show-values", is_flag=True, help="Print found values in full. Default: masked.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -126,6 +143,8 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
       piiscan scan exports/ --format jsonl --types CN_RESIDENT_ID,CN_MOBILE
     Values are masked in every format unless --show-values is given.
     """
+    if fmt in ("sarif", "html") and show_values:
+        raise click.UsageError(f"--show-values: a {fmt} report is always masked")
     scanner = _scanner(profile=profile, types=types, min_confidence=min_confidence, ner=ner)
     files = list(iter_files(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks))
     out = sys.stdout
@@ -134,7 +153,7 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
     # found: a scan of millions of files, or of one huge export, holds one
     # batch of findings at a time, and a pipe sees output from the start. Not
     # under a live progress bar on the same terminal, which would mangle it.
-    streaming = fmt != "table" and not (out.isatty() and (sys.stderr.isatty() if progress is None else progress))
+    streaming = fmt in ("json", "jsonl") and not (out.isatty() and (sys.stderr.isatty() if progress is None else progress))
     if scheduler or engine == "dask":
         results = _scan_on_dask(files, scanner, scheduler, jobs, max_file_size, progress)
     else:
@@ -145,6 +164,12 @@ def scan(paths, types, min_confidence, include, exclude, max_file_size, follow_s
         from ..profiles import ProfileJudge
 
         results = ProfileJudge(profile, types).results(results)  # violations only, each with its rule and source
+    if fmt in ("sarif", "html"):  # the reports piiscan check writes, from one interface
+        from .. import report
+
+        result = report.from_results(results)
+        out.write(report.render(result, fmt, hasher=report.fingerprint_hasher(), title="piiscan scan"))
+        sys.exit(result.exit_code)
     if not streaming:
         results = list(results)
     tally = _Tally(show_values)

@@ -9,6 +9,13 @@ A detector may also have ``requires``: a compiled pattern that any text it
 can find something in matches (a digit, a Han character, an ``@``). The
 scanner skips the detector on texts without it: most table cells hold one
 kind of value, and the other detectors' set-up then costs more than the check.
+A detector with ``needs_label = True`` reads only texts given with a label (a
+table cell under its header): the scanner skips it for running text.
+
+Detectors of the entity types are named by their specs (:mod:`piiscan.entities`);
+a new type's detector is usually a :class:`~piiscan.detectors.shaped.ShapedDetector`
+(shape, validator, context words) or a
+:class:`~piiscan.detectors.columns.ColumnValueDetector` (header and value).
 """
 from __future__ import annotations
 

@@ -166,7 +166,7 @@ class Baseline:
         return BaselineMatcher(self)
 
     def to_json(self) -> str:
-        from .. import __version__
+        from .._version import __version__
 
         doc = {
             "version": FORMAT_VERSION,

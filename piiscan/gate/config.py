@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import validators
+from ..entities import registry
 from ..finding import ENTITY_TYPES, Finding
 from ..files import glob_match
-from ..validators import bank_card, landline, mobile, resident_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +45,6 @@ DEFAULT_BASELINE = ".piiscan-baseline.json"
 # every entry of every existing baseline into a "new" finding.
 _SEPARATORS = re.compile(r"[\s\-‐‑–—()（）.·]")
 _SPACES = re.compile(r"\s+")
-_NAME_DOTS = re.compile(r"[·・•‧]")
 
 
 class ConfigError(ValueError):
@@ -61,16 +60,6 @@ def compact(value: str) -> str:
     return _SEPARATORS.sub("", value).upper()
 
 
-# The validators' own compact forms: every way of writing one number (+86, full-width,
-# spaces, hyphens, parentheses) compacts to the same string.
-_NUMBER_COMPACT = {
-    "CN_MOBILE": mobile.compact,
-    "CN_RESIDENT_ID": resident_id.compact,
-    "BANK_CARD": bank_card.compact,
-    "CN_LANDLINE": landline.compact,
-}
-
-
 def normalize(etype: str, value: str) -> str:
     """The form an allowlist compares ``value`` in, for a finding of type ``etype``.
 
@@ -84,11 +73,10 @@ def normalize(etype: str, value: str) -> str:
     >>> normalize("CN_LANDLINE", "（０１０）１２３４ ５６７８"), normalize("EMAIL_ADDRESS", " Li.Lei@Example.com")
     ('01012345678', 'li.lei@example.com')
     """
-    fn = _NUMBER_COMPACT.get(etype)
-    if fn is not None:
-        return fn(value)
-    folded = _SPACES.sub("", validators.to_ascii(value)).casefold()
-    return _NAME_DOTS.sub("", folded) if etype == "PERSON_NAME" else folded
+    spec = registry.find(etype)
+    if spec is not None:  # each type's spec says (numbers: the validator's compact)
+        return spec.allow_form(value)
+    return _SPACES.sub("", validators.to_ascii(value)).casefold()
 
 
 @functools.lru_cache(maxsize=256)
@@ -132,7 +120,8 @@ class Allowlist:
 class Policy:
     """The rules that apply to one file."""
 
-    block: frozenset[str] = frozenset(ENTITY_TYPES)
+    # Every registered type when the policy is made (a type registered by a plugin blocks too).
+    block: frozenset[str] = field(default_factory=lambda: frozenset(ENTITY_TYPES))
     min_confidence: float = 0.5
     allowlist: Allowlist = Allowlist()
     skip: bool = False  # an override may exempt a path entirely

@@ -25,6 +25,7 @@ from typing import Iterable, Iterator
 
 from ..audit.masked import masked_type
 from ..files import FileResult
+from ..entities import registry
 from ..finding import CN_ADDRESS, FORBIDDEN_FIELD, UNDER_MASKED, Finding
 from ..redact.strategies.township import LEVELS, address_level
 from ..tables import Table, cell_text
@@ -198,6 +199,9 @@ class ProfileJudge:
         taken: set[tuple] = set()
         for f in findings:
             if isinstance(f.column, str) and f.row is not None and profile.column_rule(f.column) is not None:
+                rule = profile.column_rule(f.column)
+                if self.columns and rule.action != "allow" and _is_attribute(f.type):
+                    continue  # a birth date in a forbidden 出生日期 column: the column's cell reports it
                 taken.add((f.sheet, f.page, f.row, f.column))
             yield from self._keep(judge_finding(profile, f), keep_allowed)
         for f in extra:
@@ -222,6 +226,11 @@ class ProfileJudge:
                 by_member.setdefault(f.path or "", []).append(f)
             self._archive = (f"{real}|{archive}", by_member)
         return self._archive[1].get(shown, [])
+
+
+def _is_attribute(etype: str) -> bool:
+    spec = registry.find(etype)
+    return spec is not None and spec.attribute
 
 
 def describe_rule(rule: Rule) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..entities.registry import builtin_names
 from ..finding import (BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS,
-                       ENTITY_TYPES, FORBIDDEN_FIELD, LABELS, PERSON_NAME, UNDER_MASKED)
+                       FORBIDDEN_FIELD, LABELS, PERSON_NAME, UNDER_MASKED)
 
 #: Types a profile gives a rule for: the detectors' types (the audit's own types follow from them).
-RULE_TYPES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t not in (UNDER_MASKED, FORBIDDEN_FIELD))
+# Every type piiscan defines needs a rule in a profile (types registered from outside: see docs/extending.md).
+RULE_TYPES: tuple[str, ...] = tuple(t for t in builtin_names() if t not in (UNDER_MASKED, FORBIDDEN_FIELD))
 
 #: What a rule may ask, and in Chinese for reports.
 ACTIONS: dict[str, str] = {

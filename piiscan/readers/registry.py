@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable, Iterable, Union
 
+from .. import formats
 from . import ReadError, Segment
 
 
@@ -35,49 +36,14 @@ class Unread(Note):
 Item = Union[Segment, "Table", Note]  # noqa: F821 - Table lives in piiscan.tables
 Reader = Callable[[Path], Iterable[Item]]
 
-#: extension (lower case, with dot) -> reader module (under piiscan.readers). Text is the fallback.
-MODULES: dict[str, str] = {
-    ".csv": "csvfile",
-    ".tsv": "csvfile",
-    ".tab": "csvfile",
-    ".xlsx": "excel",
-    ".xlsm": "excel",
-    ".xls": "excel",
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".docm": "docx",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".shtml": "html",
-    # Scans and photos: read by OCR when the extra is installed, else reported as unread.
-    ".png": "image",
-    ".jpg": "image",
-    ".jpeg": "image",
-    ".tif": "image",
-    ".tiff": "image",
-    ".bmp": "image",
-    ".webp": "image",
-}
+#: extension (lower case, with dot) -> reader module (under piiscan.readers), from the one table of
+#: formats (piiscan.formats) the writers read too. Text is the fallback.
+MODULES: dict[str, str] = {ext: f.reader for ext, f in formats.BY_EXTENSION.items() if f.reader != "archive"}
 
-ARCHIVES = frozenset({".zip"})
+ARCHIVES = frozenset(ext for ext, f in formats.BY_EXTENSION.items() if f.reader == "archive")
 
 #: Formats users publish that piiscan cannot read yet: skipped with a reason, never guessed at as text.
-UNSUPPORTED: dict[str, str] = {
-    ".doc": "legacy Word .doc is not supported; save as .docx",
-    ".wps": "WPS document is not supported; save as .docx",
-    ".et": "WPS spreadsheet is not supported; save as .xlsx",
-    ".ppt": "PowerPoint is not supported",
-    ".pptx": "PowerPoint is not supported",
-    ".odt": "OpenDocument is not supported",
-    ".ods": "OpenDocument is not supported",
-    ".rtf": "RTF is not supported",
-    ".rar": "RAR archives are not supported; only .zip",
-    ".7z": "7z archives are not supported; only .zip",
-    ".gz": "gzip is not supported; only .zip",
-    ".tar": "tar archives are not supported; only .zip",
-    ".gif": "GIF images are not supported; convert to PNG",
-}
+UNSUPPORTED: dict[str, str] = formats.UNSUPPORTED
 
 
 def module_for(name: str) -> ModuleType:

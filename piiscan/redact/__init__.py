@@ -22,15 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..entities import registry
 from ..finding import ENTITY_TYPES, PERSON_NAME, Finding
 from ..scanner import Scanner, with_known_names
 from . import strategies as _strategies
+from .changes import Change, RedactionError
 from .keys import ENV_VAR, KeyMissingError, coerce_key, load_key, require_key
 
 __all__ = [
     "Change",
     "KeyMissingError",
     "RedactionError",
+    "UnverifiedRedaction",
     "Redactor",
     "FileReport",
     "load_key",
@@ -44,25 +47,6 @@ __all__ = [
 _VERIFY_ROUNDS = 3
 
 
-class RedactionError(RuntimeError):
-    """Redaction could not guarantee that nothing was left behind."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One replacement: ``finding`` (offsets into the input) became ``replacement``
-    at ``new_start`` in the output."""
-
-    finding: Finding
-    replacement: str
-    new_start: int
-    exempt: bool = False  # a fake: looks like PII on purpose
-
-    @property
-    def new_end(self) -> int:
-        return self.new_start + len(self.replacement)
-
-
 @dataclass
 class FileReport:
     """What :func:`redact_file` did to one file."""
@@ -73,6 +57,16 @@ class FileReport:
     by_type: dict[str, int] = field(default_factory=dict)
     exempt_values: set[str] = field(default_factory=set)  # fakes written (normalised), for re-scans
     notes: list[str] = field(default_factory=list)
+    #: ``verify=True``: what the re-scan of the output found (the first few; ``left_count`` in all),
+    #: or why the output could not be verified (a part not read back). None: not verified.
+    left: list[Finding] | None = None
+    left_count: int = 0
+    unverified: str | None = None
+
+    @property
+    def verified(self) -> bool:
+        """Whether the output was scanned again and nothing was left in it."""
+        return self.left is not None and not self.left_count and self.unverified is None
 
     def add(self, changes: Iterable[Change]) -> None:
         for c in changes:
@@ -237,7 +231,8 @@ def _redactor(strategy, types, key, scanner, opts) -> Redactor:
     if scanner is not None or opts or not isinstance(strategy, str):
         return Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
     k = coerce_key(key) if key is not None else os.environ.get(ENV_VAR)
-    cache_key = (strategy, frozenset(types) if types is not None else None, k)
+    # Per set of registered types too: a type registered later is redacted.
+    cache_key = (strategy, frozenset(types) if types is not None else None, k, registry.version())
     r = _REDACTORS.get(cache_key)
     if r is None:
         if len(_REDACTORS) > 32:
@@ -283,16 +278,22 @@ def redact_file(
     scanner: Scanner | None = None,
     redactor: Redactor | None = None,
     in_place: bool = False,
+    verify: bool = False,
     **opts: Any,
 ) -> FileReport:
     """Write a redacted copy of ``src`` to ``dst`` in the same format.
+
+    ``verify=True`` scans the output again, as ``piiscan redact`` does: if anything is still
+    found in it, or a part of it cannot be read back, :class:`UnverifiedRedaction` is raised
+    (its ``report`` says what: masked values only) and the output is removed unless
+    ``in_place``; otherwise ``report.verified`` is True.
 
     ``dst`` must differ from ``src`` unless ``in_place=True``. The output is
     written to a temporary file next to ``dst`` and moved into place, so a
     crash never leaves a half-written file. Writer options (e.g.
     ``pdf_mode="image"``, ``zip_limits=Limits(...)``) pass through ``opts``.
     """
-    from .writers import writer_for
+    from .stream import writer_for
 
     src_p = Path(src)
     dst_p = Path(dst) if dst is not None else None
@@ -306,4 +307,34 @@ def redact_file(
     r = redactor or Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
     report = FileReport(str(src_p), str(dst_p))
     writer_for(src_p)(src_p, dst_p, r, report, **writer_opts)
+    if verify:
+        _verify(dst_p, r, report, remove=not in_place)
     return report
+
+
+class UnverifiedRedaction(RedactionError):
+    """``redact_file(..., verify=True)``: the output still holds personal information, or could not be
+    read back; ``report`` says what (values masked)."""
+
+    def __init__(self, message: str, report: FileReport):
+        super().__init__(message)
+        self.report = report
+
+
+def _verify(dst: Path, redactor: Redactor, report: FileReport, *, remove: bool) -> None:
+    from ..masking import mask_text, mask_value
+    from .verify import Unverified, rescan
+
+    left = rescan(dst, redactor, report)
+    if isinstance(left, Unverified):
+        report.left, report.unverified = [], str(left)
+        problem = f"could not be verified: {mask_text(str(left))}"
+    else:
+        report.left, report.left_count = list(left), left.count
+        if not left.count:
+            return
+        shown = ", ".join(f"{f.type} {mask_value(f.type, f.value)}" for f in left[:3])
+        problem = f"{left.count} value(s) still found after redaction ({shown})"
+    if remove:
+        dst.unlink(missing_ok=True)
+    raise UnverifiedRedaction(f"{mask_text(str(dst))}: {problem}" + ("; output removed" if remove else ""), report)

@@ -55,6 +55,16 @@ class MalformedCSV(ValueError):
 THRESHOLD = 8 * 1024 * 1024
 
 
+def writer_for(path: Path):
+    """The writer for ``path``: this module's for a text or CSV file too big to hold in memory
+    (as the scanner streams it), else the writer of its format (:func:`piiscan.redact.writers.writer_for`)."""
+    if streams(path):
+        return write
+    from .writers import writer_for as format_writer
+
+    return format_writer(path)
+
+
 def streams(path: Path) -> str | None:
     """``"text"`` or ``"csv"`` when ``path`` is redacted by this module, else None:
     a text or CSV file over :data:`THRESHOLD` (or the scanner's threshold, if lower)."""

@@ -108,7 +108,7 @@ def to_html(result: GateResult, *, title: str = "piiscan report") -> str:
                 if result.baseline else "")
     generated = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     ignored = f" · {c['ignored']} ignored by .piiscanignore" if c["ignored"] else ""
-    from .. import __version__
+    from .._version import __version__
 
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">

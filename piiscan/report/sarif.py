@@ -17,7 +17,8 @@ from collections import Counter
 from typing import Any, Callable
 from urllib.parse import quote
 
-from ..finding import ENTITY_TYPES, LABELS, Finding
+from ..entities import registry
+from ..finding import LABELS, Finding
 from ..gate.baseline import Hasher
 from ..gate.policy import BLOCKING, WARNING, GateResult
 from ..masking import mask_location, mask_text, mask_value
@@ -29,18 +30,6 @@ FINGERPRINT_KEY = "piiscanFinding/v1"
 #: GitHub rejects runs with more results than this.
 GITHUB_MAX_RESULTS = 25_000
 
-_DESCRIPTIONS = {
-    "CN_RESIDENT_ID": ("Chinese resident identity card number",
-                       "An 18-digit (or legacy 15-digit) resident ID (GB 11643) with a valid region, birth date and check character."),
-    "CN_MOBILE": ("Chinese mobile phone number", "An 11-digit mainland mobile number in an allocated segment."),
-    "CN_LANDLINE": ("Chinese landline number", "A landline number with a valid area code."),
-    "BANK_CARD": ("Bank card or account number",
-                  "A UnionPay/domestic card number (prefix and Luhn), or a long account number next to bank context."),
-    "EMAIL_ADDRESS": ("E-mail address", "A personal e-mail address."),
-    "CN_ADDRESS": ("Chinese postal address", "An address precise enough to locate a household."),
-    "PERSON_NAME": ("Person's name", "A Chinese personal name in a name context (column header or nearby words)."),
-}
-
 _HELP = (
     "Personal information must be de-identified before a document is published (GB/T 35273 §7.2). "
     "Mask it (`piiscan redact`), remove the column, or, if the value is public by design "
@@ -51,16 +40,18 @@ _HELP = (
 
 def rules() -> list[dict[str, Any]]:
     out = []
-    for etype in ENTITY_TYPES:
-        short, full = _DESCRIPTIONS.get(etype, (etype, etype))
+    for spec in registry.specs():  # one rule per registered type, described by its spec
+        etype, short, full = spec.name, spec.description, spec.details or spec.description
         out.append({
             "id": etype,
             "name": "".join(w.capitalize() for w in etype.lower().split("_")),
-            "shortDescription": {"text": f"{short} ({LABELS.get(etype, etype)})"},
+            "shortDescription": {"text": f"{short} ({spec.label})"},
             "fullDescription": {"text": full},
             "help": {"text": _HELP, "markdown": f"**{short}** — {full}\n\n{_HELP}"},
             "defaultConfiguration": {"level": "error"},
-            "properties": {"tags": ["privacy", "pii", "personal-information"], "precision": "high"},
+            "properties": {"tags": ["privacy", "pii", "personal-information"]
+                           + (["sensitive-personal-information"] if spec.sensitive else []),
+                           "precision": "high"},
         })
     return out
 
@@ -108,7 +99,7 @@ def to_sarif(result: GateResult, *, hasher: Hasher | None = None, version: str |
     otherwise reopen alerts the team has accepted.
     """
     if version is None:
-        from .. import __version__ as version
+        from .._version import __version__ as version
     rule_list = rules()
     index = {r["id"]: i for i, r in enumerate(rule_list)}
     fp = fingerprinter(hasher)

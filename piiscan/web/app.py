@@ -40,7 +40,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
+from .._version import __version__
+from ..entities import registry
 from ..finding import ENTITY_TYPES, LABELS
 from ..redact.strategies import STRATEGIES, get as get_strategy
 from . import report, texts, work
@@ -377,7 +378,8 @@ def _api_routes(app: FastAPI, settings: Settings) -> None:
     @app.get("/api/v1/types", tags=["service"], summary="Entity types and redaction strategies")
     async def types() -> dict:
         return {
-            "types": [{"type": t, "label": LABELS[t]} for t in ENTITY_TYPES],
+            "types": [{"type": s.name, "label": s.label, "category": s.category, "description": s.description}
+                      for s in registry.specs()],
             "strategies": [{"name": s, "label": texts.strategy_name(s), "hint": texts.strategy_hint(s),
                             "needs_key": bool(get_strategy(s).NEEDS_KEY)} for s in STRATEGIES],
         }

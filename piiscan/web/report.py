@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from html import escape
 
-from .. import __version__
+from .._version import __version__
 from ..finding import ENTITY_TYPES, LABELS
 from ..masking import mask_value
 from ..redact.strategies import get as get_strategy

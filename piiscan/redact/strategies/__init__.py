@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Mapping
 
-from ...finding import BANK_CARD, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS
-from ...validators import mobile, to_ascii
+from ...entities import registry
+from ...entities.forms import digits_of  # noqa: F401 - re-exported: strategies and callers use it from here
 
 STRATEGIES: tuple[str, ...] = ("mask", "tag", "pseudonymize", "encrypt", "generalize", "fake",
                                "delete", "drop-column", "court-name", "township")
-NUMERIC_TYPES = frozenset({CN_RESIDENT_ID, CN_MOBILE, CN_LANDLINE, BANK_CARD})
 
 
 @dataclass
@@ -57,18 +56,8 @@ def get(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
 
 
-def digits_of(value: str) -> str:
-    """ASCII digits (and a resident ID's X) of a value, separators dropped."""
-    ascii_ = to_ascii(value).upper()
-    return "".join(ch for ch in ascii_ if ch.isdigit() or ch == "X")
-
-
 def normalise(etype: str, value: str) -> str:
-    """The canonical form two spellings of one value share (``138 0013 8000`` = ``+8613800138000``)."""
-    if etype == CN_MOBILE:
-        return mobile.compact(value)
-    if etype in NUMERIC_TYPES:
-        return digits_of(value)
-    if etype == EMAIL_ADDRESS:
-        return value.strip().lower()
-    return "".join(value.split())
+    """The canonical form two spellings of one value share (``138 0013 8000`` = ``+8613800138000``):
+    the type's spec's ``normal``; white space dropped for a type nobody registered."""
+    spec = registry.find(etype)
+    return spec.normal(value) if spec is not None else "".join(value.split())

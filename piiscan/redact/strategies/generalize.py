@@ -16,64 +16,16 @@ area, card → issuer prefix (BIN), name → surname + 某, e-mail → domain.
 """
 from __future__ import annotations
 
-from ... import regions
-from ...finding import BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS, LABELS, PERSON_NAME
-from ...validators import resident_id
-from . import Context, digits_of, normalise
-from .mask import area_code
-from .names import split_name
-from .places import region_prefix
+from ...entities import registry
+from ...entities.forms import region_path  # noqa: F401 - re-exported: callers use it from here
+from . import Context
 
 NAME = "generalize"
 NEEDS_KEY = False
 LOOKS_REAL = False
 
-_GROUPING = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
-
-
-def region_path(code: str) -> str:
-    """Province + city + county names for a 6-digit code, e.g. 江西省抚州市乐安县."""
-    parts = []
-    for c in (code[:2] + "0000", code[:4] + "00", code):
-        name = regions.name_of(c)
-        if name and name not in _GROUPING and name not in parts:
-            parts.append(name)
-    return "".join(parts)
-
 
 def replace(etype: str, value: str, ctx: Context) -> str:
-    if etype == CN_RESIDENT_ID:
-        digits = normalise(etype, value)
-        try:
-            year = str(resident_id.birth_date(digits).year)
-        except ValueError:
-            year = ""
-        place = region_path(digits[:6]) or (regions.province_of(digits[:6]) or "")
-        return f"{place}{year}年生" if year else (place or f"[{LABELS[etype]}]")
-    if etype == CN_ADDRESS:
-        return region_prefix(value) or f"[{LABELS[etype]}]"
-    if etype == CN_MOBILE:
-        return f"{normalise(etype, value)[:3]}号段"
-    if etype == CN_LANDLINE:
-        digits = digits_of(value)
-        area = area_code(value)
-        if not area:
-            return f"[{LABELS[etype]}]"
-        return f"{area}({_area_name(digits) or '固话'})"
-    if etype == BANK_CARD:
-        return f"银行卡({digits_of(value)[:6]})"
-    if etype == PERSON_NAME:
-        return split_name(value)[0] + "某"
-    if etype == EMAIL_ADDRESS and "@" in value:
-        return "*@" + value.rsplit("@", 1)[1]
-    return f"[{LABELS.get(etype, etype)}]"
-
-
-def _area_name(digits: str) -> str:
-    try:
-        import phonenumbers
-        from phonenumbers import geocoder
-
-        return geocoder.description_for_number(phonenumbers.parse(digits, "CN"), "zh")
-    except Exception:  # noqa: BLE001 - a missing description only loses detail
-        return ""
+    """The type's spec's ``generalize``; ``[label]`` for a type without one."""
+    spec = registry.find(etype)
+    return spec.generalized(value) if spec is not None else f"[{etype}]"

@@ -53,118 +53,25 @@ Separators (spaces, hyphens) stay where they were.
 """
 from __future__ import annotations
 
-import regex
-
-from ...finding import BANK_CARD, CN_ADDRESS, CN_LANDLINE, CN_MOBILE, CN_RESIDENT_ID, EMAIL_ADDRESS, PERSON_NAME
-from . import Context, digits_of
-from ...validators import landline
-from .names import split_name
-from .places import region_prefix
+from ...entities import registry
+from ...entities.forms import (SHORT, area_code, cap_keep, mask_name,  # noqa: F401 - re-exported
+                               mask_significant)
+from ...entities.spec import default_mask
+from . import Context
 
 NAME = "mask"
 NEEDS_KEY = False
 LOOKS_REAL = False
 
-#: (keep first, keep last) significant characters.
-DEFAULT_KEEP: dict[str, tuple[int, int]] = {
-    CN_RESIDENT_ID: (6, 4),
-    CN_MOBILE: (3, 4),
-    BANK_CARD: (6, 4),
-}
 
-#: Values with fewer significant characters than this keep at most half of them.
-SHORT = 16
-
-#: Types whose kept part is capped at half of the significant characters, and
-#: which end gives way first when the asked ends do not fit.
-HALF_HIDDEN: dict[str, str] = {CN_RESIDENT_ID: "last", BANK_CARD: "first"}
-
-# Characters that carry the number; everything else (separators, 转, +) stays.
-_SIGNIFICANT = regex.compile(r"[0-9０-９XxＸｘ]")
-
-
-def keep_for(etype: str, ctx: Context) -> tuple[int, int]:
-    return tuple(ctx.options.get("keep", {}).get(etype, DEFAULT_KEEP.get(etype, (1, 0))))  # type: ignore[return-value]
-
-
-def cap_keep(n: int, first: int, last: int, gives_way: str = "first") -> tuple[int, int]:
-    """(first, last) shrunk so that at most ``n // 2`` of ``n`` significant characters stay.
-
-    ``gives_way="first"`` drops the leading part altogether (a partial bank BIN
-    says nothing), then shortens the last; ``"last"`` shortens the trailing part.
-
-    >>> cap_keep(12, 4, 4), cap_keep(16, 4, 4), cap_keep(18, 6, 4, "last"), cap_keep(15, 6, 4, "last")
-    ((0, 4), (4, 4), (6, 3), (6, 1))
-    """
-    cap = n // 2
-    first, last = max(first, 0), max(last, 0)
-    if first + last <= cap:
-        return first, last
-    if gives_way == "first":
-        return 0, min(last, cap)
-    first = min(first, cap)
-    return first, min(last, cap - first)
-
-
-def mask_significant(value: str, first: int, last: int, char: str = "*") -> str:
-    """Replace significant characters except the first ``first`` and last ``last``."""
-    spans = [m.start() for m in _SIGNIFICANT.finditer(value)]
-    if len(spans) <= first + last:
-        # Keeping both ends would hide nothing: hide all but the first.
-        first, last = min(first, 1), 0
-    hidden = spans[first:len(spans) - last]
-    if not hidden:
-        return value
-    chars = list(value)
-    for i in hidden:
-        chars[i] = char
-    return "".join(chars)
+def keep_for(etype: str, ctx: Context) -> tuple[int, int] | None:
+    """The user's ``keep`` for ``etype`` (``keep={"CN_RESIDENT_ID": (1, 1)}``), or None: the type's default."""
+    keep = ctx.options.get("keep", {}).get(etype)
+    return tuple(keep) if keep is not None else None  # type: ignore[return-value]
 
 
 def replace(etype: str, value: str, ctx: Context) -> str:
+    """The type's spec's ``mask`` (the same function reports mask values with)."""
     char = ctx.options.get("mask_char", "*")
-    if etype in HALF_HIDDEN:
-        first, last = keep_for(etype, ctx)
-        n = len(_SIGNIFICANT.findall(value))
-        if n < SHORT:
-            first, last = cap_keep(n, first, last, HALF_HIDDEN[etype])
-        return mask_significant(value, first, last, char)
-    if etype == CN_MOBILE:
-        first, last = keep_for(etype, ctx)
-        # A +86 / 0086 country code is not part of the 11 digits the policy counts.
-        extra = max(0, len(digits_of(value)) - 11)
-        return mask_significant(value, first + extra, last, char)
-    if etype == CN_LANDLINE:
-        first, last = ctx.options.get("keep", {}).get(etype, (len(area_code(value)), 0))
-        return mask_significant(value, first, last, char)
-    if etype == PERSON_NAME:
-        return mask_name(value, char)
-    if etype == CN_ADDRESS:
-        prefix = region_prefix(value)
-        return value[:len(prefix)] + char * (len(value) - len(prefix))
-    if etype == EMAIL_ADDRESS and "@" in value:
-        local, domain = value.rsplit("@", 1)
-        # A fixed number of stars: the local part's length is not revealed.
-        return local[:1] + char * 3 + "@" + domain
-    first, last = keep_for(etype, ctx)
-    return value[:first] + char * max(len(value) - first - last, 1) + (value[len(value) - last:] if last else "")
-
-
-def area_code(value: str) -> str:
-    """A landline's area code (010, 0791 …), or "" when it cannot be told (then nothing is kept)."""
-    try:
-        return landline.area_code(digits_of(value))
-    except Exception:  # noqa: BLE001 - phonenumbers refuses odd input: keep nothing rather than guess
-        return ""
-
-
-def mask_name(value: str, char: str = "*") -> str:
-    """``张*``, ``欧阳**``, ``张*兰``; for 买买提·艾力 the dot stays."""
-    surname, given = split_name(value)
-    if not given:
-        return char * len(value)
-    if "·" in value or "•" in value:
-        return surname + regex.sub(r"[^·•]", char, given)
-    if len(surname) == 1 and len(given) >= 2:
-        return surname + char * (len(given) - 1) + given[-1]
-    return surname + char * len(given)
+    spec = registry.find(etype)
+    return (spec.mask if spec is not None else default_mask)(value, keep_for(etype, ctx), char)

@@ -18,7 +18,7 @@ True
 """
 from __future__ import annotations
 
-from ...finding import LABELS
+from ...entities import registry
 from . import Context, normalise
 
 NAME = "pseudonymize"
@@ -40,5 +40,5 @@ def token(etype: str, value: str, ctx: Context, length: int = TOKEN_LENGTH) -> s
 
 
 def replace(etype: str, value: str, ctx: Context) -> str:
-    label = LABELS.get(etype, etype)
+    label = registry.label(etype)
     return f"{label}-{token(etype, value, ctx, int(ctx.options.get('token_length', TOKEN_LENGTH)))}"

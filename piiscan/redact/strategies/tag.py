@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from ...finding import LABELS
+from ...entities import registry
 from . import Context
 
 NAME = "tag"
@@ -16,4 +16,4 @@ LOOKS_REAL = False
 
 def replace(etype: str, value: str, ctx: Context) -> str:
     template = ctx.options.get("tag_format", "[{label}]")
-    return template.format(label=LABELS.get(etype, etype), type=etype)
+    return template.format(label=registry.label(etype), type=etype)

@@ -28,7 +28,8 @@ import functools
 import regex
 
 from ... import patterns
-from ...finding import CN_ADDRESS, LABELS
+from ...entities import registry
+from ...finding import CN_ADDRESS
 from . import Context
 from . import generalize
 from .places import region_prefix
@@ -79,4 +80,4 @@ def address_level(address: str) -> str:
 def replace(etype: str, value: str, ctx: Context) -> str:
     if etype != CN_ADDRESS:
         return generalize.replace(etype, value, ctx)
-    return township_prefix(value) or region_prefix(value) or f"[{LABELS[etype]}]"
+    return township_prefix(value) or region_prefix(value) or f"[{registry.label(etype)}]"

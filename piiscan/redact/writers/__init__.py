@@ -10,27 +10,15 @@ import importlib
 from pathlib import Path
 from typing import Callable
 
+from ... import formats
 from ...atomic import atomic_output, write_bytes_atomic  # noqa: F401  (the writers' shared output path)
 
-#: extension -> writer module. Anything else is treated as text.
-_BY_EXTENSION = {
-    ".csv": "csv", ".tsv": "csv",
-    ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".xls": "xls",
-    ".docx": "docx",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".pdf": "pdf",
-    ".zip": "archive",
-    ".tab": "csv",
-    ".docm": "docx",
-    ".shtml": "html",
-    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
-    ".webp": "image",
-}
+#: extension -> writer module, from the one table of formats (piiscan.formats) the readers read too.
+#: Anything else is treated as text.
+_BY_EXTENSION = {ext: f.writer for ext, f in formats.BY_EXTENSION.items()}
 
 #: Formats that cannot be redacted in place and must not be copied through unredacted.
-_UNSUPPORTED = {".doc", ".ppt", ".pptx", ".7z", ".rar", ".gz", ".tar", ".odt", ".ods", ".rtf", ".wps", ".et",
-                ".gif"}
+_UNSUPPORTED = frozenset(formats.UNSUPPORTED)
 
 
 class UnsupportedFormat(ValueError):
@@ -38,18 +26,13 @@ class UnsupportedFormat(ValueError):
 
 
 def writer_for(path: Path) -> Callable[..., None]:
-    """The writer for ``path``: by extension; for a text or CSV file too big to hold in
-    memory, the streaming writer (:mod:`piiscan.redact.stream`), as the scanner streams it."""
+    """The writer of ``path``'s format, by extension (text for anything not listed).
+
+    A text or CSV file too big to hold in memory is written by the streaming writer
+    instead: :func:`piiscan.redact.stream.writer_for` chooses, and is what callers use.
+    """
     ext = path.suffix.lower()
     if ext in _UNSUPPORTED:
         raise UnsupportedFormat(f"{path}: cannot redact {ext} files (convert to a supported format first)")
-    name = _BY_EXTENSION.get(ext, "text")
-    if name in ("text", "csv"):
-        from .. import stream
-
-        if stream.streams(path):
-            return stream.write
-    module = importlib.import_module(f"{__name__}.{name}")
+    module = importlib.import_module(f"{__name__}.{_BY_EXTENSION.get(ext, 'text')}")
     return module.write
-
-

@@ -39,7 +39,8 @@ from ...atomic import remove_stale, work_dir
 from ...readers import ReadError
 from ...readers.archive import iter_members, safe_name
 from ..filenames import redact_path
-from . import atomic_output, writer_for
+from ..stream import writer_for
+from . import atomic_output
 
 _COPY_CHUNK = 1 << 20
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from ... import ocr
 from ...ocr import images
-from .. import Change, RedactionError
+from ..changes import Change, RedactionError
 from . import write_bytes_atomic
 
 JPEG_QUALITY = 90

@@ -66,7 +66,7 @@ from ...pdf.verify import Leak, check_pdfium, check_pdfminer
 from ...readers import ReadError
 from ...readers.pdf import iter_pages
 from ...tables import scan_table
-from .. import Change, RedactionError
+from ..changes import Change, RedactionError
 from . import atomic_output
 
 #: Rounds of "cut what the kept fragments still read as" before giving up on a page.

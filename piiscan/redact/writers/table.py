@@ -152,7 +152,7 @@ def redact_table(
 
 
 def _cleared(finding: Finding, replacement: str):
-    from .. import Change
+    from ..changes import Change
 
     return Change(finding, replacement, 0)
 
