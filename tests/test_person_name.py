@@ -159,6 +159,9 @@ def test_names_in_prose_say_why(scanner, text, expected, why):
     "对游客来说，不要贪便宜。",             # 来说 is not the verb 说
     "常务副总经理出席了会议。",
     "12位著名教授参加了研讨。",
+    "国家主席今天下午会见了来访的客人。",   # a common word before a title, at a sentence's start
+    "于是，2019年的第一场雨来得很早。",     # a common word opening a sentence, a year after it
+    "据悉，巴政府希望双方尽快恢复谈判。",   # 政府 is no given name
 ])
 def test_prose_that_only_looks_like_names(scanner, text):
     assert names(scanner, text) == []
