@@ -101,9 +101,9 @@ _ANONYMISED = _MASKS | frozenset("某Xx〇")
 
 
 @functools.lru_cache(maxsize=None)
-def _model_context() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
-    """The words before and after a span that make the model surer of a name
-    (``model_before``/``model_after`` in ``patterns/names.toml``)."""
+def _model_context() -> tuple["re.Pattern[str]", "re.Pattern[str]", "re.Pattern[str]"]:
+    """The words before and after a span that make the model surer of a name, and those of
+    a match report (``model_before``/``model_after``/``match_words`` in ``patterns/names.toml``)."""
     conf = patterns.toml("names.toml")
 
     def words(ws: list[str]) -> str:
@@ -111,7 +111,8 @@ def _model_context() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
 
     before = re.compile(f"(?:{words(conf['model_before'])})$")
     after = re.compile(words(conf["model_after"]))
-    return before, after
+    match = re.compile(words(conf["match_words"]))
+    return before, after, match
 
 
 class _Attrs:
@@ -388,10 +389,10 @@ class LearnedStage:
         if not chosen:
             return outs
         locs: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for (i, a, _), spans in zip(chosen, self.tagger.spans([texts[i][a:b] for i, a, b in chosen])):
+        for (i, a, b), spans in zip(chosen, self.tagger.spans([texts[i][a:b] for i, a, b in chosen])):
             for s in spans:
                 if s.tag == "PER" and names:
-                    self._add_name(texts[i], a + s.start, a + s.end, s.prob, outs[i])
+                    self._add_name(texts[i], a + s.start, a + s.end, s.prob, outs[i], (a, b))
                 elif s.tag == "LOC":
                     locs[i].append((a + s.start, a + s.end))
         if places:
@@ -430,11 +431,16 @@ class LearnedStage:
                 return True
         return False
 
-    def _add_name(self, text: str, start: int, end: int, prob: float, out: list[Finding]) -> None:
+    def _add_name(self, text: str, start: int, end: int, prob: float, out: list[Finding],
+                  sentence: tuple[int, int] | None = None) -> None:
         if self._anchored(text, start, end):
             # A role before it or a title or verb after it: the rules' half-evidence, whatever
             # bar the span's shape sets (科洛说， at 0.71 under the foreign two-character 0.9).
             prob = 1.0
+        elif sentence is not None and self._about_a_match(text, *sentence) and not self._chinese_shaped(text[start:end]):
+            # Match reports and odds tables name clubs the way they name players (桑坦德, 恩波利,
+            # 威廉 the bookmaker): there a foreign-shaped span is a person only with a role or verb.
+            return
         for a, b in self.name_pieces(text[start:end], prob):
             a, b = start + a, start + b
             for i, f in enumerate(out):
@@ -446,12 +452,21 @@ class LearnedStage:
                     out.append(Finding(PERSON_NAME, a, b, text[a:b], MODEL_CONFIDENCE, "person_name",
                                        evidence=(f"model:{MODEL}",)))
 
+    def _chinese_shaped(self, value: str) -> bool:
+        names = self._names
+        return names.is_name(value, strict=False) and not names.looks_transliterated(value)
+
+    @staticmethod
+    def _about_a_match(text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is about a match or its odds (``match_words`` in names.toml)."""
+        return _model_context()[2].search(text, start, end) is not None
+
     def _anchored(self, text: str, start: int, end: int) -> bool:
         """Whether a role stands before the span or a title or verb after it (白林同志, 领事史建邦介绍)."""
         names = self._names
         if names._right(text, end) or names._role_at(text, start) is not None:
             return True
-        before, after = _model_context()
+        before, after, _ = _model_context()
         return before.search(text, max(0, start - 4), start) is not None or after.match(text, end) is not None
 
     def name_pieces(self, value: str, prob: float = 1.0) -> list[tuple[int, int]]:

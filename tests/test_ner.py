@@ -103,6 +103,15 @@ def test_model_names_confirmed_by_the_words_around_them(with_model, text, name):
 
 
 @needs_model
+def test_clubs_and_bookmakers_in_a_match_report_are_not_names(with_model):
+    """In a match report or an odds table, foreign-shaped spans the model tags as persons are clubs
+    and bookmakers; a Chinese-shaped name there is still a name."""
+    for text in ("本轮主场迎战桑坦德，球队志在必得。", "欧赔方面，威廉主胜赔1.70。", "周末的比赛中，恩波利客场挑战博洛尼亚。"):
+        assert [f.value for f in with_model.scan(text) if f.type == "PERSON_NAME"] == [], text
+    assert [f.value for f in with_model.scan("本轮主场迎战桑坦德，王建国打进两球。")] == ["王建国"]
+
+
+@needs_model
 @pytest.mark.parametrize("text, place", [
     ("他从小生活在鳌溪镇湖溪村，后来去县城读书。", "鳌溪镇湖溪村"),
     ("小时候他常去湖溪村后山放牛。", "湖溪村"),
