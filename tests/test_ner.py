@@ -118,6 +118,8 @@ def test_clubs_and_bookmakers_in_a_match_report_are_not_names(with_model):
     ("他在外地打工多年，今年回到了柳溪村。", "柳溪村"),
     ("据了解，鳌溪镇湖溪村3组的村民反映", "鳌溪镇湖溪村3组"),
     ("要是能像梧桐巷那样安静就好了。", "梧桐巷"),  # starts where the place does, not at 像
+    ("王小明沿着湖滨路一直走。", "湖滨路"),        # not at 着
+    ("王小明常去白沙回族乡赶集。", "白沙回族乡"),
 ])
 def test_model_confirms_addresses_the_rules_scored_under_the_threshold(with_model, text, place):
     assert [f.value for f in Scanner(ner=False).scan(text)] == []
