@@ -167,6 +167,11 @@ def test_prose_that_only_looks_like_names(scanner, text):
     assert names(scanner, text) == []
 
 
+def test_a_common_word_is_a_name_before_a_form_of_address_at_a_line_start(scanner):
+    # 国家主席 is an office; 高峰先生 opening a résumé is a person (高峰 is also a word).
+    assert names(scanner, "高峰先生，1965年出生，大学本科学历。") == ["高峰"]
+
+
 def test_every_role_introduces_a_name_it_can_confirm(scanner):
     from piiscan import patterns
 

@@ -418,8 +418,8 @@ class PersonNameDetector:
                 candidate = text[start:t]
                 if start < 0 or not self.is_name(candidate, strict=_OPENING.search(text, max(0, start - 8), start) is None):
                     continue
-                if candidate in self._non_names:
-                    break  # 国家主席, 王国总理: a word and an office, even at a line's start
+                if candidate in self._non_names and self._anchor_kinds.get(m.group()) == "role":
+                    break  # 国家主席: a word and an office, even at a line's start (林海先生 is a name)
                 if n == 2 and candidate[0] in _FUNCTION_FIRST and candidate[1] in self._single:
                     break  # 对于王先生: 于王 is "to" + a surname, the title goes with 王
                 if candidate in self._places or (start and text[start - 1].isdigit()):
