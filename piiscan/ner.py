@@ -65,7 +65,7 @@ from typing import Iterable, Sequence
 
 from . import patterns
 from .detectors import HAN_RANGES
-from .detectors.address import where_something_happens
+from .detectors.address import township_only, where_something_happens
 from .finding import CN_ADDRESS, PERSON_NAME, Finding
 
 MODEL = "lac"
@@ -429,7 +429,10 @@ class LearnedStage:
         out = []
         for f in found:
             if f.type == CN_ADDRESS and ADDRESS_CANDIDATE <= f.confidence < min_confidence \
-                    and not where_something_happens(text, f.start, f.end):
+                    and not where_something_happens(text, f.start, f.end) \
+                    and not (township_only(f.value) and not text[:f.start].strip() and not text[f.end:].strip()):
+                # (A township that is the whole text is a cell of a column of townships, 所在乡镇:
+                # a region, left to the column's header.)
                 hits = [a for a, b in locs if a < f.end and f.start < b]
                 if hits:
                     start = min(hits)

@@ -145,6 +145,14 @@ def test_model_leaves_places_where_something_happens(with_model, text):
 
 
 @needs_model
+def test_a_township_alone_is_no_address_the_model_confirms(with_model):
+    # A cell of a column of townships (所在乡镇) scanned without its header, as a table's
+    # columns are classified: a region, not a home; the header decides.
+    assert [f.value for f in with_model.scan("鳌溪镇") if f.type == "CN_ADDRESS"] == []
+    assert [f.value for f in with_model.scan("湖溪村") if f.type == "CN_ADDRESS"] == ["湖溪村"]
+
+
+@needs_model
 def test_table_cells_under_a_header_are_left_to_the_column(with_model):
     cell = "王建国和刘晓燕一起来到村口"
     assert [f.value for f in with_model.scan(cell, label="备注")] == []
