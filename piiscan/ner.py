@@ -21,12 +21,23 @@ only when the model is surer of them (:data:`FOREIGN_MIN_PROB`): clubs and
 brands (桑坦德, 盖蒂) look the same. A span that runs several names together
 (梁金泉黄如楷) or a name into its title (陈志先生) is read as those names.
 
-Addresses are left to the rules. Confirming an address candidate scored just
-under the threshold when a LAC ``LOC`` span overlaps it was measured and
-dropped: on real prose it raised address recall (0.14 → 0.67) but cut
-precision (0.93 → 0.77), and on the generated corpus it reported the places
-that are not homes (深入南华县柳小镇开展走访: CN_ADDRESS F1 1.00 → 0.93). A place
-span cannot tell a home from a place talked about (benchmarks/README.md).
+Addresses: the rules find township, village, road and estate chains in
+prose but score them under the threshold when nothing says they are an
+address (0.4–0.45: 湖溪村 could be a word, 山陡路 is one). A candidate a LAC
+``LOC`` span overlaps is confirmed (:data:`ADDRESS_CONFIDENCE`, evidence
+``model:lac``), starting where the place span does when a word before was
+glued to it (像梧桐巷). Not confirmed: a township whose clause goes on with an
+event (会议在乐安县鳌溪镇召开, 深入柳小镇开展走访) and a candidate a prose word
+follows (创建平安小区活动): places where something happens, not where someone
+lives (:func:`piiscan.detectors.address.where_something_happens`). An earlier
+measurement without those two guards reported the generated corpus's
+event places (CN_ADDRESS F1 1.00 → 0.93); with them it stays at 1.00.
+
+A name's bar is lowered by the words around it: the rules' roles, titles and
+verbs, and ``model_before``/``model_after`` in ``patterns/names.toml``
+(门将江洪, 汉纳说，). Lowering the bar for three-character names with a
+common surname (0.7 → 0.5) was measured and dropped: +0.01 recall on the
+tuning part, but −0.008 precision on the held-out one (许多多, 雷吉纳).
 
 Only prose is read: text given with a ``label`` (a table cell under its
 column header) is left to the column, and a sentence is skipped when it has
@@ -43,6 +54,7 @@ own loop, tags identical (tests/test_ner.py, benchmarks/ner_speed.py).
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import threading
@@ -51,10 +63,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import patterns
 from .detectors import HAN_RANGES
-from .finding import PERSON_NAME, Finding
+from .detectors.address import township_only, where_something_happens
+from .finding import CN_ADDRESS, PERSON_NAME, Finding
 
 MODEL = "lac"
+#: Address candidates the rules scored at least this (a township, village or
+#: road chain without an address word, 0.4–0.45) but under the threshold are
+#: confirmed when a LAC place span overlaps them.
+ADDRESS_CANDIDATE = 0.3
+#: Confidence of an address candidate a place span confirmed.
+ADDRESS_CONFIDENCE = 0.55
 #: Confidence of a name only the model found: under every rule-confirmed name
 #: (0.7–0.9), over the default threshold (0.5), so it is reported; a gate can
 #: tell it apart by this or by its evidence (``model:lac`` alone).
@@ -62,8 +82,9 @@ MODEL_CONFIDENCE = 0.6
 #: A name without a surname from ``patterns/surnames.txt`` (伯南克, 托雷斯) is
 #: kept when LAC's mean posterior probability of its tags is at least this.
 FOREIGN_MIN_PROB = 0.8
-#: The same for two-character ones (琼斯, 拉宾), which are more often words.
-FOREIGN2_MIN_PROB = 0.95
+#: The same for two-character ones (琼斯, 拉宾), which are more often words
+#: (0.95 → 0.9 measured: +0.009 recall, −0.002 precision on the development splits).
+FOREIGN2_MIN_PROB = 0.9
 #: A Chinese-shaped name the rules did not confirm is kept when LAC's mean
 #: posterior probability of its tags is at least this: under it, half of
 #: the spans are words (周中, 林海) or clubs (桑坦德) that start with a surname.
@@ -77,6 +98,38 @@ _COMMA = re.compile(r"[，,、：:\s]")
 _HAN_NAME = re.compile(f"[{HAN_RANGES}]{{2,4}}")
 _MASKS = frozenset("*＊×●○□")
 _ANONYMISED = _MASKS | frozenset("某Xx〇")
+
+
+# Characters that end a word glued to the place after it (沿上南路, 与宏村, 像华尔街, 到蒜村).
+_FUNCTION_END = frozenset("在于到至从沿像与和及以给对跟把被将离受接起向往即为是着了的过经")
+
+
+def _glued(prefix: str) -> bool:
+    """Whether ``prefix``, the part of an address candidate before the place span LAC found in it,
+    is a word glued to the place (沿, 吸引, 据新华社电) rather than the start of its name (勿角藏族乡).
+
+    A function character ends it, or it is three characters or more: LAC splits the
+    name of a place it knows less often than it splits off a longer phrase.
+
+    >>> [_glued(p) for p in ("沿", "像", "据新华社电美国", "勿角", "煤")]
+    [True, True, True, False, False]
+    """
+    return prefix[-1:] in _FUNCTION_END or len(prefix) >= 3
+
+
+@functools.lru_cache(maxsize=None)
+def _model_context() -> tuple["re.Pattern[str]", "re.Pattern[str]", "re.Pattern[str]"]:
+    """The words before and after a span that make the model surer of a name, and those of
+    a match report (``model_before``/``model_after``/``match_words`` in ``patterns/names.toml``)."""
+    conf = patterns.toml("names.toml")
+
+    def words(ws: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(ws), key=len, reverse=True))
+
+    before = re.compile(f"(?:{words(conf['model_before'])})$")
+    after = re.compile(words(conf["model_after"]))
+    match = re.compile(words(conf["match_words"]))
+    return before, after, match
 
 
 class _Attrs:
@@ -338,20 +391,57 @@ class LearnedStage:
                    types: frozenset[str]) -> list[list[Finding]]:
         """:meth:`apply` for the texts of one document (its paragraphs) in one pass of the model:
         their sentences are batched together, not paragraph by paragraph."""
-        if PERSON_NAME not in types:
+        names, places = PERSON_NAME in types, CN_ADDRESS in types
+        if not (names or places):
             return list(founds)
         chosen: list[tuple[int, int, int]] = []  # (text index, start, end)
         for i, (text, found) in enumerate(zip(texts, founds)):
             settled = [(f.start, f.end) for f in found if f.confidence >= min_confidence]
-            chosen.extend((i, a, b) for a, b in sentences(text) if self._open_candidate(text, a, b, settled))
+            pending = [f.start for f in found if f.type == CN_ADDRESS
+                       and ADDRESS_CANDIDATE <= f.confidence < min_confidence] if places else []
+            chosen.extend((i, a, b) for a, b in sentences(text)
+                          if (names and self._open_candidate(text, a, b, settled))
+                          or any(a <= p < b for p in pending))
         outs = [list(found) for found in founds]
         if not chosen:
             return outs
-        for (i, a, _), spans in zip(chosen, self.tagger.spans([texts[i][a:b] for i, a, b in chosen])):
+        locs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (i, a, b), spans in zip(chosen, self.tagger.spans([texts[i][a:b] for i, a, b in chosen])):
             for s in spans:
-                if s.tag == "PER":
-                    self._add_name(texts[i], a + s.start, a + s.end, s.prob, outs[i])
+                if s.tag == "PER" and names:
+                    self._add_name(texts[i], a + s.start, a + s.end, s.prob, outs[i], (a, b))
+                elif s.tag == "LOC":
+                    locs[i].append((a + s.start, a + s.end))
+        if places:
+            for i, spans in locs.items():
+                outs[i] = self._confirm_places(texts[i], outs[i], spans, min_confidence)
         return outs
+
+    def _confirm_places(self, text: str, found: list[Finding], locs: list[tuple[int, int]],
+                        min_confidence: float) -> list[Finding]:
+        """Address candidates under the threshold that a LAC place span overlaps, confirmed.
+
+        The rules find 鳌溪镇湖溪村 or 文三路 in a sentence but cannot tell a
+        place from a word that ends in 村 or 路 (思路, 乡村 are guarded; 山陡路
+        is not); LAC's place tag can. A candidate that opens with a word glued
+        to the place (像华尔街) starts where the place span does.
+        """
+        out = []
+        for f in found:
+            if f.type == CN_ADDRESS and ADDRESS_CANDIDATE <= f.confidence < min_confidence \
+                    and not where_something_happens(text, f.start, f.end) \
+                    and not (township_only(f.value) and not text[:f.start].strip() and not text[f.end:].strip()):
+                # (A township that is the whole text is a cell of a column of townships, 所在乡镇:
+                # a region, left to the column's header.)
+                hits = [a for a, b in locs if a < f.end and f.start < b]
+                if hits:
+                    start = min(hits)
+                    if start <= f.start or f.end - start < 2 or not _glued(text[f.start:start]):
+                        start = f.start
+                    f = Finding(CN_ADDRESS, start, f.end, text[start:f.end], ADDRESS_CONFIDENCE, f.detector,
+                                evidence=f.evidence + (f"model:{MODEL}",))
+            out.append(f)
+        return out
 
     def _open_candidate(self, text: str, a: int, b: int, settled: list[tuple[int, int]]) -> bool:
         """Whether a surname character in ``text[a:b]`` lies outside every settled finding."""
@@ -361,9 +451,16 @@ class LearnedStage:
                 return True
         return False
 
-    def _add_name(self, text: str, start: int, end: int, prob: float, out: list[Finding]) -> None:
-        if prob < NAME_MIN_PROB and self._anchored(text, start, end):
-            prob = 1.0  # a role before it or a title or verb after it: the rules' half-evidence
+    def _add_name(self, text: str, start: int, end: int, prob: float, out: list[Finding],
+                  sentence: tuple[int, int] | None = None) -> None:
+        if self._anchored(text, start, end):
+            # A role before it or a title or verb after it: the rules' half-evidence, whatever
+            # bar the span's shape sets (科洛说， at 0.71 under the foreign two-character 0.9).
+            prob = 1.0
+        elif sentence is not None and self._about_a_match(text, *sentence) and not self._chinese_shaped(text[start:end]):
+            # Match reports and odds tables name clubs the way they name players (桑坦德, 恩波利,
+            # 威廉 the bookmaker): there a foreign-shaped span is a person only with a role or verb.
+            return
         for a, b in self.name_pieces(text[start:end], prob):
             a, b = start + a, start + b
             for i, f in enumerate(out):
@@ -375,10 +472,22 @@ class LearnedStage:
                     out.append(Finding(PERSON_NAME, a, b, text[a:b], MODEL_CONFIDENCE, "person_name",
                                        evidence=(f"model:{MODEL}",)))
 
+    def _chinese_shaped(self, value: str) -> bool:
+        names = self._names
+        return names.is_name(value, strict=False) and not names.looks_transliterated(value)
+
+    @staticmethod
+    def _about_a_match(text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is about a match or its odds (``match_words`` in names.toml)."""
+        return _model_context()[2].search(text, start, end) is not None
+
     def _anchored(self, text: str, start: int, end: int) -> bool:
         """Whether a role stands before the span or a title or verb after it (白林同志, 领事史建邦介绍)."""
         names = self._names
-        return bool(names._right(text, end)) or names._role_at(text, start) is not None
+        if names._right(text, end) or names._role_at(text, start) is not None:
+            return True
+        before, after, _ = _model_context()
+        return before.search(text, max(0, start - 4), start) is not None or after.match(text, end) is not None
 
     def name_pieces(self, value: str, prob: float = 1.0) -> list[tuple[int, int]]:
         """The names in a PER span: the span itself, or the names it starts with.

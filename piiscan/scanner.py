@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 from .detectors import HAN as _HAN, Detector
 from .entities import registry
-from .finding import PERSON_NAME, Finding
+from .finding import CN_ADDRESS, PERSON_NAME, Finding
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 
@@ -83,7 +83,7 @@ class Scanner:
         # Detectors that read only table cells under their header (needs_label) are skipped for prose.
         self._prose_detectors = [d for d in self._detectors if not getattr(d, "needs_label", False)]
         self._ner = None
-        if ner is not False and PERSON_NAME in self.types:
+        if ner is not False and (PERSON_NAME in self.types or CN_ADDRESS in self.types):
             from . import ner as ner_stage
 
             if ner or ner_stage.available():

@@ -92,6 +92,67 @@ def test_model_names_that_are_not_names(with_model, text):
 
 
 @needs_model
+@pytest.mark.parametrize("text, name", [
+    ("门将江小洪功不可没。", "江小洪"),          # a trade before it (model_before)
+    ("主帅卡马洛夫公布了名单。", "卡马洛夫"),     # a foreign name after an office
+    ("随后奥利表示，双方将继续谈判。", "奥利"),   # two-character foreign, under its bar (0.9) but a verb follows
+])
+def test_model_names_confirmed_by_the_words_around_them(with_model, text, name):
+    assert [f.value for f in with_model.scan(text) if f.type == "PERSON_NAME"] == [name]
+    assert [f.value for f in Scanner(ner=False).scan(text)] == []
+
+
+@needs_model
+def test_clubs_and_bookmakers_in_a_match_report_are_not_names(with_model):
+    """In a match report or an odds table, foreign-shaped spans the model tags as persons are clubs
+    and bookmakers; a Chinese-shaped name there is still a name."""
+    for text in ("本轮主场迎战桑坦德，球队志在必得。", "欧赔方面，威廉主胜赔1.70。", "周末的比赛中，恩波利客场挑战博洛尼亚。"):
+        assert [f.value for f in with_model.scan(text) if f.type == "PERSON_NAME"] == [], text
+    assert [f.value for f in with_model.scan("本轮主场迎战桑坦德，王建国打进两球。")] == ["王建国"]
+
+
+@needs_model
+@pytest.mark.parametrize("text, place", [
+    ("他从小生活在鳌溪镇湖溪村，后来去县城读书。", "鳌溪镇湖溪村"),
+    ("小时候他常去湖溪村后山放牛。", "湖溪村"),
+    ("他在外地打工多年，今年回到了柳溪村。", "柳溪村"),
+    ("据了解，鳌溪镇湖溪村3组的村民反映", "鳌溪镇湖溪村3组"),
+    ("要是能像梧桐巷那样安静就好了。", "梧桐巷"),  # starts where the place does, not at 像
+    ("王小明沿着湖滨路一直走。", "湖滨路"),        # not at 着
+    ("王小明常去白沙回族乡赶集。", "白沙回族乡"),
+])
+def test_model_confirms_addresses_the_rules_scored_under_the_threshold(with_model, text, place):
+    assert [f.value for f in Scanner(ner=False).scan(text)] == []
+    (f,) = [f for f in with_model.scan(text) if f.type == "CN_ADDRESS"]
+    assert (f.value, f.confidence) == (place, ner.ADDRESS_CONFIDENCE)
+    assert "model:lac" in f.evidence and text[f.start:f.end] == f.value
+    # The stage runs for addresses alone too.
+    assert [f.value for f in Scanner(types=["CN_ADDRESS"], ner=True).scan(text)] == [place]
+
+
+@needs_model
+@pytest.mark.parametrize("text", [
+    "工作组深入南华县柳小镇开展走访调研，听取基层意见建议。",  # a township where something happens
+    "会议在乐安县鳌溪镇召开。",
+    "全县开展创建平安小区活动。",                               # a campaign, not a place
+    "社区工作会议在镇里召开。",
+    "平凉市邮政管理局就快递单个人信息保护措施多次磋商",
+    "前往江西省乐安县鳌溪镇调研",
+    "鳌溪镇人民政府、江西省乐安县鳌溪镇湖溪村村民委员会联合发文",
+])
+def test_model_leaves_places_where_something_happens(with_model, text):
+    assert [f.value for f in with_model.scan(text) if f.type == "CN_ADDRESS"] == []
+
+
+@needs_model
+def test_a_township_alone_is_no_address_the_model_confirms(with_model):
+    # A cell of a column of townships (所在乡镇) scanned without its header, as a table's
+    # columns are classified: a region, not a home; the header decides.
+    assert [f.value for f in with_model.scan("鳌溪镇") if f.type == "CN_ADDRESS"] == []
+    assert [f.value for f in with_model.scan("湖溪村") if f.type == "CN_ADDRESS"] == ["湖溪村"]
+
+
+@needs_model
 def test_table_cells_under_a_header_are_left_to_the_column(with_model):
     cell = "王建国和刘晓燕一起来到村口"
     assert [f.value for f in with_model.scan(cell, label="备注")] == []

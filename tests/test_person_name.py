@@ -159,9 +159,17 @@ def test_names_in_prose_say_why(scanner, text, expected, why):
     "对游客来说，不要贪便宜。",             # 来说 is not the verb 说
     "常务副总经理出席了会议。",
     "12位著名教授参加了研讨。",
+    "国家主席今天下午会见了来访的客人。",   # a common word before a title, at a sentence's start
+    "于是，2019年的第一场雨来得很早。",     # a common word opening a sentence, a year after it
+    "据悉，巴政府希望双方尽快恢复谈判。",   # 政府 is no given name
 ])
 def test_prose_that_only_looks_like_names(scanner, text):
     assert names(scanner, text) == []
+
+
+def test_a_common_word_is_a_name_before_a_form_of_address_at_a_line_start(scanner):
+    # 国家主席 is an office; 高峰先生 opening a résumé is a person (高峰 is also a word).
+    assert names(scanner, "高峰先生，1965年出生，大学本科学历。") == ["高峰"]
 
 
 def test_every_role_introduces_a_name_it_can_confirm(scanner):

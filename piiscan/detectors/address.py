@@ -177,6 +177,7 @@ class _Grammar:
     openers: frozenset[str]
     empty: frozenset[str]
     not_a_name: "re.Pattern[str]"  # characters no estate name holds: 该小区共有12栋 is a count
+    town_end: "re.Pattern[str]"  # a township suffix ending a value
 
 
 @functools.lru_cache(maxsize=None)
@@ -323,6 +324,7 @@ def _compiled() -> _Grammar:
         assist=re.compile(_alternation(tail_data["assist"])), prose=re.compile(_alternation(tail_data["prose"])),
         tail_stop=re.compile(f"[{tail_stop}]"), openers=frozenset(comp["name_openers"]),
         empty=frozenset(tail_data["empty"]), not_a_name=re.compile(f"[{re.escape(comp['not_estate_chars'])}]"),
+        town_end=re.compile(_alternation(comp["town"]) + "$"),
     )
 
 
@@ -360,6 +362,44 @@ def _admin_chain_end(text: str, pos: int, end: int) -> int:
         if i < end and text[i] in "-－_":
             i += 1
     return chain_end
+
+
+def township_only(value: str) -> bool:
+    """Whether an address candidate names nothing below a township: 乐安县鳌溪镇, 鳌溪镇.
+
+    A township is a region of tens of thousands of people, written where
+    something happens there (会议在乐安县鳌溪镇召开); a village, road, estate or
+    building in it is a place someone can live. The learned stage confirms
+    only the latter (:mod:`piiscan.ner`).
+
+    >>> [township_only(v) for v in ("乐安县鳌溪镇", "鳌溪镇", "和义街道", "鳌溪镇湖溪村", "文三路", "湖溪村")]
+    [True, True, True, False, False, False]
+    """
+    g = _compiled()
+    rest = value[_admin_chain_end(value, 0, len(value)):]
+    return bool(rest) and g.town_end.search(rest) is not None and len(g.markers.findall(rest)) <= 1
+
+
+def where_something_happens(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` names where something happens rather than where someone lives.
+
+    Two shapes: a word of running prose right after it makes it the modifier
+    of an event or a campaign (创建平安小区活动, 社区工作会议); and a township
+    whose clause goes on with one (会议在乐安县鳌溪镇召开, 深入南华县柳小镇开展走访),
+    unlike 他出生在鳌溪镇，….
+
+    >>> t = "工作组深入乐安县鳌溪镇开展走访调研。他出生在鳌溪镇，后来去了县城。"
+    >>> where_something_happens(t, 5, 11), where_something_happens(t, 23, 26)
+    (True, False)
+    >>> where_something_happens("创建平安小区活动", 2, 6)
+    True
+    """
+    if _compiled().prose.match(text, end) is not None:
+        return True
+    if not township_only(text[start:end]):
+        return False
+    stop = _CLAUSE_STOP.search(text, end, min(len(text), end + _CLAUSE_MAX))
+    return _compiled().prose.search(text, end, stop.start() if stop else min(len(text), end + _CLAUSE_MAX)) is not None
 
 
 # Characters between an address word and the address itself (家庭住址：, 住在 …).

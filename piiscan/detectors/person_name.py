@@ -418,6 +418,8 @@ class PersonNameDetector:
                 candidate = text[start:t]
                 if start < 0 or not self.is_name(candidate, strict=_OPENING.search(text, max(0, start - 8), start) is None):
                     continue
+                if candidate in self._non_names and self._anchor_kinds.get(m.group()) == "role":
+                    break  # 国家主席: a word and an office, even at a line's start (林海先生 is a name)
                 if n == 2 and candidate[0] in _FUNCTION_FIRST and candidate[1] in self._single:
                     break  # 对于王先生: 于王 is "to" + a surname, the title goes with 王
                 if candidate in self._places or (start and text[start - 1].isdigit()):
@@ -461,6 +463,8 @@ class PersonNameDetector:
                 continue  # 728万人次, 3万元: a quantity, not a name
             if _SEX_AFTER.match(text, m.end()):
                 why = "sex"
+            elif value in self._non_names:
+                continue  # 于是，2009年…: a word opening a sentence, not a résumé's name
             elif not self.is_name(value):
                 bio = self._bio.match(text, m.end())
                 if bio is None or not _OPENING.search(text, max(0, m.start() - 8), m.start()):
