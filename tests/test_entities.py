@@ -283,3 +283,20 @@ def test_check_from_the_api(tmp_path, monkeypatch):
     assert result.blocked and result.exit_code == 1
     assert [v.finding.type for v in result.verdicts] == ["CN_MOBILE"]
     assert piiscan.check(["README.md"]).exit_code == 0
+
+
+def test_registered_type_under_a_profile_that_does_not_list_it(employee_type, tmp_path):
+    """A profile written before the type existed masks it whole and reports it, in scan, check and redact."""
+    runner = CliRunner()
+    src = tmp_path / "in" / "note.txt"
+    src.parent.mkdir()
+    src.write_text(TEXT + "\n", encoding="utf-8")
+    for command in ("scan", "check"):
+        res = runner.invoke(cli_main, [command, str(src), "--profile", "subsidy-notice", "--format", "json"])
+        assert res.exit_code == 1, res.output
+        assert EMP not in res.output and "unlisted" in res.output
+    out = tmp_path / "out"
+    res = runner.invoke(cli_main, ["redact", str(src), "--profile", "subsidy-notice", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    written = (out / "note.txt").read_text(encoding="utf-8")
+    assert EMP not in written and "GH********" in written

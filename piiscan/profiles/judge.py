@@ -83,7 +83,7 @@ def rule_for(profile: Profile, f: Finding) -> tuple[Rule, bool, str]:
         if rule is None:
             raise ValueError(f"UNDER_MASKED finding of unknown type {etype!r}")
         return rule, True, _reasons(f)
-    rule = profile.types[f.type]
+    rule = profile.rule_for(f.type)
     if rule.action == "allow":
         return rule, False, ""
     if f.type == CN_ADDRESS and rule.action == "generalize" and rule.level:

@@ -135,7 +135,15 @@ class Profile:
         return hash((self.name, str(self.path)))
 
     def rule_for(self, etype: str) -> Rule:
-        return self.types[etype]
+        """The rule for ``etype``; a type the profile does not list (one registered outside the
+        package after the profile was written) is masked whole: the strictest rule that keeps
+        a value's place in the text, and what redaction does for it without a profile."""
+        rule = self.types.get(etype)
+        if rule is None:
+            rule = Rule(id=f"{self.name}:{etype}:unlisted", target=etype, action="mask", sources=(),
+                        why="本规则集未列出此类信息，按最严格的方式遮蔽",
+                        note="a type this profile does not list (registered outside the package)")
+        return rule
 
     def column_rule(self, header: str | None) -> Rule | None:
         """The column rule whose header words the (normalised) header matches: equal, or contained in it."""

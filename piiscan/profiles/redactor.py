@@ -25,7 +25,7 @@ from typing import Any
 from ..audit.masked import FRAGMENT_TYPES, Allowance, UnderMaskedDetector, allowance_for, masked_type, remask
 from ..detectors import Detector
 from ..files import STREAM_THRESHOLD, scan_file_results
-from ..finding import FORBIDDEN_FIELD, PERSON_NAME, UNDER_MASKED, Finding
+from ..finding import ENTITY_TYPES, FORBIDDEN_FIELD, PERSON_NAME, UNDER_MASKED, Finding
 from ..redact import Change, Redactor
 from ..redact.writers.table import ColumnEdit
 from ..scanner import Scanner, default_detectors, known_names
@@ -73,8 +73,10 @@ class ProfileRedactor(Redactor):
 
     def __init__(self, profile: Profile, *, key: bytes | str | None = None, min_confidence: float | None = None,
                  scanner: Scanner | None = None, **options: Any) -> None:
-        names = {t: strategy_name(r) for t, r in profile.types.items() if r.action != "allow"}
-        keep = {t: r.keep for t, r in profile.types.items() if r.action == "mask" and r.keep}
+        # Every registered type: one the profile does not list gets its strictest rule (rule_for).
+        rules = {t: profile.rule_for(t) for t in ENTITY_TYPES if t not in (UNDER_MASKED, FORBIDDEN_FIELD)}
+        names = {t: strategy_name(r) for t, r in rules.items() if r.action != "allow"}
+        keep = {t: r.keep for t, r in rules.items() if r.action == "mask" and r.keep}
         types = list(names) + [UNDER_MASKED]
         names[UNDER_MASKED] = "delete"  # never used: replacement() masks further by the masked type's rule
         if keep:
