@@ -201,3 +201,19 @@ def test_a_name_confirmed_once_is_redacted_wherever_it_recurs(tmp_path):
     out = (tmp_path / "out" / "j.txt").read_text(encoding="utf-8")
     assert "张小明" not in out and "张大伟" not in out
     assert out.count("本院认为") == 1 and out.count("同村村民") == 1
+
+
+def test_redact_file_from_the_api_learns_the_names_of_its_document(tmp_path):
+    """The API (and the web page, which calls it) replaces a recurring name as the command line does."""
+    from piiscan.redact import redact_file
+
+    src = tmp_path / "j.txt"
+    src.write_text("原告张小明，男，1980年生。\n\n本院认为，原告张小明与被告系同村村民。\n", encoding="utf-8")
+    r = Redactor()
+    redact_file(src, tmp_path / "out.txt", redactor=r)
+    assert "张小明" not in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    # The next document's names are its own: nothing learned from the first one is replaced in it.
+    other = tmp_path / "k.txt"
+    other.write_text("小明同学的作文。\n", encoding="utf-8")
+    redact_file(other, tmp_path / "out2.txt", redactor=r)
+    assert r.names_of == str(other) and "张小明" not in r.known_names

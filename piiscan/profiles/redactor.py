@@ -24,11 +24,11 @@ from typing import Any
 
 from ..audit.masked import FRAGMENT_TYPES, Allowance, UnderMaskedDetector, allowance_for, masked_type, remask
 from ..detectors import Detector
-from ..files import STREAM_THRESHOLD, scan_file_results
-from ..finding import ENTITY_TYPES, FORBIDDEN_FIELD, PERSON_NAME, UNDER_MASKED, Finding
-from ..redact import Change, Redactor
+from ..files import scan_file_results
+from ..finding import ENTITY_TYPES, FORBIDDEN_FIELD, UNDER_MASKED, Finding
+from ..redact import Change, Redactor, learn_names
 from ..redact.writers.table import ColumnEdit
-from ..scanner import Scanner, default_detectors, known_names
+from ..scanner import Scanner, default_detectors
 from .judge import PROFILE_COLUMN, ProfileJudge
 from .model import Profile, Rule
 
@@ -154,44 +154,17 @@ def generalize_date(text: str, level: str = "year") -> str:
 
 
 def prepare_document(redactor: Redactor, src: Path) -> None:
-    """Before redacting ``src``: learn the names the document holds.
+    """Before redacting ``src``: learn the names the document holds (:func:`piiscan.redact.learn_names`).
 
-    The redactor then replaces every occurrence of a name the document
-    confirmed once (:func:`piiscan.scanner.with_known_names`): a judgment
-    names 原告张小明，男 once and writes 原告张小明与被告… later without any
-    context the rules could see. Per-document strategies (``court-name``) are
-    told the names in order, so that two people with one surname become 张某甲
-    and 张某乙 everywhere in it. Replacements cached for the previous document
-    are dropped: they depended on its names.
-
-    This reads the document once more for names only; a file too big to be
-    read whole (:data:`piiscan.files.STREAM_THRESHOLD`, a table export) is
-    not read twice unless a per-document strategy needs its names.
+    Per-document strategies (``court-name``) are told every name in order, the
+    learned stage's included, so that two people with one surname become 张某甲
+    and 张某乙 everywhere in it.
     """
     per_document = {mod for t, mod in redactor.strategies.items()
                     if t in redactor.types and getattr(mod, "PER_DOCUMENT", False)}
-    redactor.known_names = {}
-    redactor._cache.clear()  # noqa: SLF001 - the replacements of the last document no longer hold
-    if PERSON_NAME not in redactor.types:
-        return
-    if not per_document and _too_big_to_read_twice(Path(src)):
-        return
-    # The learned stage reads each occurrence in its own context anyway and costs a pass of
-    # ~30k characters a second: the names carried over are the rules' (a label, a role, a
-    # record), unless court-name needs every name of the document in order.
-    names_only = Scanner(types=[PERSON_NAME], min_confidence=redactor.scanner.min_confidence,
-                         ner=redactor.scanner.ner if per_document else False)
-    found = [f for r in scan_file_results(Path(src), names_only) for f in r.findings]
+    found = learn_names(redactor, src, ner=bool(per_document))
     for mod in per_document:
         mod.begin_document([f.value for f in found], redactor.context)
-    redactor.known_names = known_names(found)
-
-
-def _too_big_to_read_twice(src: Path) -> bool:
-    try:
-        return src.stat().st_size > STREAM_THRESHOLD
-    except OSError:
-        return False
 
 
 def leftovers(redactor: ProfileRedactor, dst: Path) -> list[Finding]:

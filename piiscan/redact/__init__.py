@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 
 from ..entities import registry
 from ..finding import ENTITY_TYPES, PERSON_NAME, Finding
-from ..scanner import Scanner, with_known_names
+from ..scanner import Scanner, known_names, with_known_names
 from . import strategies as _strategies
 from .changes import Change, RedactionError
 from .keys import ENV_VAR, KeyMissingError, coerce_key, load_key, require_key
@@ -116,9 +116,10 @@ class Redactor:
         # tables repeat values (the same village, the same bank) many times.
         self._cache: dict[tuple[str, str], str] = {}
         self._full_mask = _strategies.get("mask")
-        #: Names the current document confirmed somewhere (:func:`piiscan.profiles.prepare_document`):
-        #: replaced wherever they recur, context or not.
+        #: Names the current document confirmed somewhere (:func:`learn_names`): replaced wherever
+        #: they recur, context or not; ``names_of`` is the file they were learned from.
         self.known_names: dict[str, Finding] = {}
+        self.names_of: str | None = None
 
     def __getstate__(self) -> dict:
         # Strategies are modules and the context caches ciphers: neither pickles. A redactor
@@ -305,11 +306,42 @@ def redact_file(
         raise ValueError(f"{dst_p} is the input file: refusing to overwrite it without in_place=True")
     writer_opts = {k: opts.pop(k) for k in list(opts) if k.startswith(("pdf_", "zip_"))}
     r = redactor or Redactor(strategy, types=types, key=key, scanner=scanner, **opts)
+    if r.names_of != str(src_p):
+        learn_names(r, src_p)
     report = FileReport(str(src_p), str(dst_p))
     writer_for(src_p)(src_p, dst_p, r, report, **writer_opts)
     if verify:
         _verify(dst_p, r, report, remove=not in_place)
     return report
+
+
+def learn_names(redactor: Redactor, src: str | os.PathLike, *, ner: bool = False) -> list[Finding]:
+    """Read ``src`` once for names and have ``redactor`` replace each of them wherever it recurs.
+
+    The rules need context (a label, a role, an ID on the line): a judgment writes
+    原告张小明，男 once and 原告张小明与被告… later without any, and the second one
+    stayed in the copy. The names are the rules' unless ``ner`` (the learned stage
+    reads every occurrence in its own context anyway, at ~30k characters a second).
+    A file too big to be read whole is not read twice for this. Returns the names
+    found, in document order; :func:`redact_file` calls this for each new ``src``.
+    """
+    from ..files import STREAM_THRESHOLD, scan_file_results
+
+    src_p = Path(src)
+    redactor.known_names, redactor.names_of = {}, str(src_p)
+    redactor._cache.clear()  # replacements may depend on the document's names (court-name)
+    if PERSON_NAME not in redactor.types:
+        return []
+    try:
+        if not ner and src_p.stat().st_size > STREAM_THRESHOLD:
+            return []
+    except OSError:
+        return []
+    names_only = Scanner(types=[PERSON_NAME], min_confidence=redactor.scanner.min_confidence,
+                         ner=redactor.scanner.ner if ner else False)
+    found = [f for r in scan_file_results(src_p, names_only) for f in r.findings]
+    redactor.known_names = known_names(found)
+    return found
 
 
 class UnverifiedRedaction(RedactionError):
