@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..tables import Table
-from . import ReadError, Segment
+from . import Segment
 from . import ooxml
 from .registry import Unread, read_file_bytes
 
@@ -37,7 +37,6 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _MC_FALLBACK, _MC_CHOICE, _MC_ALT = f"{_MC}Fallback", f"{_MC}Choice", f"{_MC}AlternateContent"
 _W_P, _W_T, _W_DEL, _W_TAB, _W_BR, _W_CR, _W_INSTR = (
     f"{_W}{t}" for t in ("p", "t", "delText", "tab", "br", "cr", "instrText"))
-_OFFICE_DOCUMENT = "/officeDocument"
 _ALT_CHUNK = "/aFChunk"
 #: Elements of a Word part whose text the paragraph reading takes (units() leaves them alone).
 WORD_SKIP = frozenset({_W_T, _W_DEL, _W_INSTR})
@@ -55,15 +54,7 @@ def read(path: Path) -> Iterator[Segment | Table | Unread]:
 
 def main_part(pkg: ooxml.Package) -> str:
     """The main document part (``word/document.xml`` as a rule), from the package relationships."""
-    for rel in pkg.rels(""):
-        if rel["Type"].endswith(_OFFICE_DOCUMENT) and rel["TargetMode"] != "External":
-            found = pkg.find(rel["Target"])
-            if found:
-                return found
-    found = pkg.find("word/document.xml")
-    if found is None:
-        raise ReadError("corrupt .docx: no main document part")
-    return found
+    return ooxml.main_part(pkg, "word/document.xml", "corrupt .docx: no main document part")
 
 
 def alt_chunks(pkg: ooxml.Package, part: str) -> list[str]:

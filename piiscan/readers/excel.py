@@ -49,7 +49,6 @@ _SHEET_DATA_HOLE = regex.compile(rb"<(?:\w+:)?sheetData/>")
 _FORMULA_TAG = regex.compile(rb"<(?:\w+:)?f[\s>]")
 # A shared-string cell as Excel and openpyxl write it (t last, then the value): fast to find.
 _SHARED_REF = re.compile(rb't="s"><(?:\w+:)?v>([0-9]+)<')
-_OFFICE_DOCUMENT = "/officeDocument"
 _WORKSHEET = "/worksheet"
 _SHARED_STRINGS = "/sharedStrings"
 
@@ -86,15 +85,7 @@ def read(path: Path) -> Iterator[Table | Segment | Unread]:
 # --- the package --------------------------------------------------------------------------------
 
 def workbook_part(pkg: ooxml.Package) -> str:
-    for rel in pkg.rels(""):
-        if rel["Type"].endswith(_OFFICE_DOCUMENT) and rel["TargetMode"] != "External":
-            found = pkg.find(rel["Target"])
-            if found:
-                return found
-    found = pkg.find("xl/workbook.xml")
-    if found is None:
-        raise ReadError("corrupt .xlsx workbook: no workbook part")
-    return found
+    return ooxml.main_part(pkg, "xl/workbook.xml", "corrupt .xlsx workbook: no workbook part")
 
 
 def sheet_parts(pkg: ooxml.Package) -> list[tuple[str, str]]:

@@ -149,6 +149,22 @@ class Package:
         return out
 
 
+def main_part(pkg: Package, fallback: str, what: str) -> str:
+    """The package's main part (the ``officeDocument`` relationship's target), else ``fallback``.
+
+    ``what`` names the part in the error when neither exists (``"corrupt .docx: no main document part"``).
+    """
+    for rel in pkg.rels(""):
+        if rel["Type"].endswith("/officeDocument") and rel["TargetMode"] != "External":
+            found = pkg.find(rel["Target"])
+            if found:
+                return found
+    found = pkg.find(fallback)
+    if found is None:
+        raise ReadError(what)
+    return found
+
+
 def _check_declared(info: zipfile.ZipInfo, name: str) -> None:
     limits.check("part_bytes", info.file_size, f"part {name}, inflated,")
     if info.file_size > _CHUNK and info.compress_size:
